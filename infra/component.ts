@@ -1,0 +1,200 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity.js";
+import * as iam from "@pulumi/aws/iam/index.js";
+import * as s3 from "@pulumi/aws/s3/index.js";
+import {
+  censusGroupName,
+  censusPolicyName,
+  defaultBucketName,
+  defaultCensusUserName,
+  defaultImporterRoleName,
+  importerPolicyName,
+  resourceTags,
+} from "./names.js";
+import { censusAccessPolicy, importerRolePolicy, importerTrustPolicy, tlsOnlyBucketPolicy } from "./policies.js";
+import { validateStagingInputs, type StagingInputs } from "./validation.js";
+
+export type CensusPinpointStagingArgs = StagingInputs & {
+  /** Extra tags for every taggable resource; `managed-by` and `pinpoint-project` always win. */
+  tags?: Record<string, string>;
+};
+
+export const COMPONENT_TYPE = "census-pinpoint:index:CensusPinpointStaging";
+
+/**
+ * Everything Census's Amazon Pinpoint destination needs: the hardened staging bucket in the Pinpoint
+ * project's region, the importer role Pinpoint assumes, and the IAM user (through a group) whose access
+ * key Census holds. Its outputs are the values Census's connection form asks for.
+ */
+export class CensusPinpointStaging extends pulumi.ComponentResource {
+  /** Census form: Access Key ID. */
+  readonly accessKeyId: pulumi.Output<string>;
+  /** Census form: Secret Key. Always a Pulumi secret. */
+  readonly secretAccessKey: pulumi.Output<string>;
+  /** Census form: Pinpoint Project ID. */
+  readonly pinpointProjectId: pulumi.Output<string>;
+  /** Census form: S3 Staging Bucket Name. */
+  readonly stagingBucketName: pulumi.Output<string>;
+  /** Census form: Importer Role ARN. */
+  readonly importerRoleArn: pulumi.Output<string>;
+  /** Census form: AWS Region. */
+  readonly awsRegion: pulumi.Output<string>;
+  readonly stagingBucketArn: pulumi.Output<string>;
+  readonly censusUserArn: pulumi.Output<string>;
+  readonly censusUserName: pulumi.Output<string>;
+  readonly accessKeyCreatedAt: pulumi.Output<string>;
+
+  constructor(name: string, args: CensusPinpointStagingArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate before registering anything: a bad input must not leave a half-declared stack.
+    const inputs = validateStagingInputs(args);
+    super(COMPONENT_TYPE, name, {}, opts);
+    for (const warning of inputs.warnings) pulumi.log.warn(warning, this);
+
+    const { region, partition, pinpointProjectId: projectId, kmsKeyArn } = inputs;
+    const tags = { ...args.tags, ...resourceTags(projectId) };
+    const child = { parent: this };
+    const accountId = inputs.accountId ?? getCallerIdentityOutput({}, child).accountId;
+    const bucketName = inputs.bucketName ?? pulumi.output(accountId).apply((account) => defaultBucketName(account, region));
+    const roleName = inputs.importerRoleName ?? defaultImporterRoleName(projectId);
+    const userName = inputs.censusUserName ?? defaultCensusUserName(projectId);
+
+    // The staging bucket only ever holds files Census re-uploads on each sync, so it may be destroyed full.
+    const bucket = new s3.Bucket(`${name}-staging`, { bucket: bucketName, region, forceDestroy: true, tags }, child);
+    const bucketChild = { parent: bucket };
+
+    const publicAccessBlock = new s3.BucketPublicAccessBlock(
+      `${name}-staging-public-access`,
+      {
+        bucket: bucket.bucket,
+        region,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      bucketChild,
+    );
+    new s3.BucketOwnershipControls(
+      `${name}-staging-ownership`,
+      { bucket: bucket.bucket, region, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      bucketChild,
+    );
+    new s3.BucketServerSideEncryptionConfiguration(
+      `${name}-staging-encryption`,
+      {
+        bucket: bucket.bucket,
+        region,
+        rules: [
+          kmsKeyArn
+            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }
+            : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+        ],
+      },
+      bucketChild,
+    );
+    new s3.BucketPolicy(
+      `${name}-staging-tls-only`,
+      {
+        bucket: bucket.bucket,
+        region,
+        policy: bucket.bucket.apply((bucketName) => JSON.stringify(tlsOnlyBucketPolicy({ partition, bucketName }))),
+      },
+      // S3 rejects policy writes that race the public access block being set.
+      { parent: bucket, dependsOn: [publicAccessBlock] },
+    );
+    new s3.BucketLifecycleConfiguration(
+      `${name}-staging-lifecycle`,
+      {
+        bucket: bucket.bucket,
+        region,
+        rules: [
+          {
+            id: "expire-staged-files",
+            status: "Enabled",
+            filter: {},
+            expiration: { days: inputs.expirationDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      bucketChild,
+    );
+
+    const role = new iam.Role(
+      `${name}-importer-role`,
+      {
+        name: roleName,
+        description: `Assumed by Amazon Pinpoint to import segments for project ${projectId} from the Census staging bucket.`,
+        assumeRolePolicy: pulumi
+          .output(accountId)
+          .apply((account) => JSON.stringify(importerTrustPolicy({ partition, region, accountId: account, projectId }))),
+        tags,
+      },
+      child,
+    );
+    const rolePolicy = new iam.Policy(
+      `${name}-importer-policy`,
+      {
+        name: importerPolicyName(roleName),
+        description: "Read access to the Census staging bucket, for Amazon Pinpoint import jobs.",
+        policy: bucket.bucket.apply((bucketName) => JSON.stringify(importerRolePolicy({ partition, bucketName, kmsKeyArn }))),
+        tags,
+      },
+      { parent: role },
+    );
+    new iam.RolePolicyAttachment(`${name}-importer-policy-attachment`, { role: role.name, policyArn: rolePolicy.arn }, { parent: role });
+
+    const user = new iam.User(`${name}-census-user`, { name: userName, forceDestroy: true, tags }, child);
+    // Permissions reach the user through a group, never a policy attached to the user (Security Hub IAM.2).
+    const group = new iam.Group(`${name}-census-group`, { name: censusGroupName(userName) }, child);
+    const accessPolicy = new iam.Policy(
+      `${name}-census-policy`,
+      {
+        name: censusPolicyName(userName),
+        description: `What Census needs to sync segments into Amazon Pinpoint project ${projectId}.`,
+        policy: pulumi
+          .all([accountId, bucket.bucket, role.arn])
+          .apply(([account, bucketName, importerRoleArn]) =>
+            JSON.stringify(
+              censusAccessPolicy({ partition, region, accountId: account, projectId, bucketName, importerRoleArn, kmsKeyArn }),
+            ),
+          ),
+        tags,
+      },
+      { parent: group },
+    );
+    new iam.GroupPolicyAttachment(`${name}-census-policy-attachment`, { group: group.name, policyArn: accessPolicy.arn }, { parent: group });
+    new iam.UserGroupMembership(`${name}-census-membership`, { user: user.name, groups: [group.name] }, { parent: user });
+    const accessKey = new iam.AccessKey(`${name}-census-key`, { user: user.name }, { parent: user });
+
+    this.accessKeyId = accessKey.id;
+    this.secretAccessKey = pulumi.secret(accessKey.secret);
+    this.pinpointProjectId = pulumi.output(projectId);
+    this.stagingBucketName = bucket.bucket;
+    this.importerRoleArn = role.arn;
+    this.awsRegion = pulumi.output(region);
+    this.stagingBucketArn = bucket.arn;
+    this.censusUserArn = user.arn;
+    this.censusUserName = user.name;
+    this.accessKeyCreatedAt = accessKey.createDate;
+    this.registerOutputs(stagingOutputs(this));
+  }
+}
+
+/** The stack outputs, by the names DESIGN.md fixes (the first six are Census's form fields). */
+export function stagingOutputs(staging: CensusPinpointStaging) {
+  return {
+    accessKeyId: staging.accessKeyId,
+    secretAccessKey: staging.secretAccessKey,
+    pinpointProjectId: staging.pinpointProjectId,
+    stagingBucketName: staging.stagingBucketName,
+    importerRoleArn: staging.importerRoleArn,
+    awsRegion: staging.awsRegion,
+    stagingBucketArn: staging.stagingBucketArn,
+    censusUserArn: staging.censusUserArn,
+    censusUserName: staging.censusUserName,
+    accessKeyCreatedAt: staging.accessKeyCreatedAt,
+  };
+}
+
+export type StagingOutputs = ReturnType<typeof stagingOutputs>;

@@ -1,0 +1,46 @@
+import type { PinpointRegion } from "./regions.js";
+
+/** Pulumi project name: Pulumi.yaml and the wizard's inline program must agree on it. */
+export const PROJECT_NAME = "census-pinpoint";
+
+/** Prefix of staged object keys written by `verify`'s probe. */
+export const VERIFY_PROBE_PREFIX = "census-pinpoint-verify/";
+
+export const MANAGED_BY_TAG = { "managed-by": "census-pinpoint" } as const;
+
+export function resourceTags(projectId: string): Record<string, string> {
+  return { ...MANAGED_BY_TAG, "pinpoint-project": projectId };
+}
+
+function shortProjectId(projectId: string): string {
+  return projectId.slice(0, 8);
+}
+
+export function defaultBucketName(accountId: string, region: PinpointRegion): string {
+  return `census-pinpoint-staging-${accountId}-${region}`;
+}
+
+export function defaultImporterRoleName(projectId: string): string {
+  return `CensusPinpointSegmentImporter-${shortProjectId(projectId)}`;
+}
+
+export function defaultCensusUserName(projectId: string): string {
+  return `census-pinpoint-${shortProjectId(projectId)}`;
+}
+
+/** Deterministic, so a second setup with the same answers updates the same stack. */
+export function stackName(region: string, projectId: string): string {
+  return `${region}-${projectId}`;
+}
+
+export function importerPolicyName(roleName: string): string {
+  return `${roleName}-s3-read`;
+}
+
+export function censusGroupName(userName: string): string {
+  return `${userName}-group`;
+}
+
+export function censusPolicyName(userName: string): string {
+  return `${userName}-access`;
+}

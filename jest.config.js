@@ -1,0 +1,11 @@
+// Sources are native ESM (NodeNext, `.js` specifiers); ts-jest transpiles each file on its own
+// (tsconfig `isolatedModules`) and type checking happens once in `npm run typecheck`.
+export default {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  extensionsToTreatAsEsm: [".ts"],
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  transform: { "^.+\\.ts$": ["ts-jest", { useESM: true }] },
+  testTimeout: 30000,
+};
