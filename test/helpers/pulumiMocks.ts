@@ -82,7 +82,7 @@ export function installMocks(config: Record<string, string>, options: { preview?
 export async function resolve<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
   const [value, secret] = await Promise.all([
     new Promise<T>((done) => output.apply((v) => done(v))),
-    output.isSecret,
+    pulumi.isSecret(output),
   ]);
   return { value, secret };
 }

@@ -1,0 +1,66 @@
+/**
+ * Every failure the CLI reports is one of these typed errors; `exitCodeFor` is the one place that maps
+ * errors to exit codes (DESIGN.md). Messages say what happened and what to do, and never contain a
+ * secret.
+ */
+import { InvalidInputError } from "../infra/validation.js";
+
+export const EXIT = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  aws: 3,
+  pulumi: 4,
+  verification: 5,
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Base class: `hint` is the next step for the user, printed under the message. */
+export abstract class CliError extends Error {
+  abstract readonly exitCode: ExitCode;
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags, a missing required value under --no-input, an invalid answer. Exit 2. */
+export class UsageError extends CliError {
+  readonly exitCode = EXIT.usage;
+}
+
+/** No, expired or insufficient AWS credentials; AccessDenied. Exit 3. */
+export class AwsCredentialsError extends CliError {
+  readonly exitCode = EXIT.aws;
+}
+
+/** Any other AWS API failure that stops the command (timeouts, bucket taken by another account). Exit 3. */
+export class AwsRequestError extends CliError {
+  readonly exitCode = EXIT.aws;
+}
+
+/** The Pulumi CLI is missing or too old, the backend is unreachable, an update failed, a stack is locked. Exit 4. */
+export class PulumiError extends CliError {
+  readonly exitCode = EXIT.pulumi;
+}
+
+/** `verify` found a check that fails. Exit 5. */
+export class VerificationError extends CliError {
+  readonly exitCode = EXIT.verification;
+}
+
+/** Ctrl-C in a prompt or during provisioning. Exit 130. */
+export class InterruptedError extends CliError {
+  readonly exitCode = EXIT.interrupted;
+}
+
+export function exitCodeFor(error: unknown): ExitCode {
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof InvalidInputError) return EXIT.usage;
+  return EXIT.unexpected;
+}

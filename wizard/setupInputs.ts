@@ -1,0 +1,21 @@
+import type { PinpointRegion } from "../infra/regions.js";
+
+/** Everything `setup` needs to know, after flags, environment and prompts have been resolved. */
+export interface SetupInputs {
+  region: PinpointRegion;
+  projectId: string;
+  bucketName?: string;
+  expirationDays: number;
+  importerRoleName?: string;
+  censusUserName?: string;
+  kmsKeyArn?: string;
+}
+
+/** Where AWS SDK calls go and as whom. */
+export interface AwsTarget {
+  region: string;
+  /** Named profile (--profile / AWS_PROFILE). */
+  profile?: string;
+  /** Explicit credentials (verify uses the Census key, not the admin's). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
