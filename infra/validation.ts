@@ -149,10 +149,18 @@ export function validateIamName(field: keyof typeof IAM_NAME_LIMITS, name: strin
   return name;
 }
 
-const KMS_KEY_ARN = /^arn:(aws|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):(key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
+const KMS_KEY_ARN = /^arn:(aws|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):key\/[A-Za-z0-9-]+$/;
 
-/** SSE-KMS keys must be in the bucket's region and partition, and named by full ARN. */
+/** SSE-KMS keys must be in the bucket's region and partition, and named by full key ARN. */
 export function validateKmsKeyArn(arn: string, partition: Partition, region: PinpointRegion): string {
+  // The ARN also goes into the role's and the user's IAM grants, and an alias ARN there covers only
+  // the alias, not the key it points to: imports would be refused kms:Decrypt.
+  if (/^arn:[a-z-]+:kms:[^:]*:[^:]*:alias\//.test(arn)) {
+    throw new InvalidInputError(
+      "kmsKeyArn",
+      `${arn} is a KMS alias ARN; IAM grants on an alias do not cover its key, so give the key ARN (arn:${partition}:kms:${region}:<account>:key/<key-id>).`,
+    );
+  }
   const match = KMS_KEY_ARN.exec(arn);
   if (!match) {
     throw new InvalidInputError("kmsKeyArn", `"${arn}" is not a KMS key ARN (arn:${partition}:kms:${region}:<account>:key/<key-id>).`);
