@@ -3,6 +3,8 @@ import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity.js";
 import * as iam from "@pulumi/aws/iam/index.js";
 import * as s3 from "@pulumi/aws/s3/index.js";
 import {
+  accessKeyResourceName,
+  activeKeyGenerations,
   censusGroupName,
   censusPolicyName,
   defaultBucketName,
@@ -43,6 +45,8 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
   readonly censusUserArn: pulumi.Output<string>;
   readonly censusUserName: pulumi.Output<string>;
   readonly accessKeyCreatedAt: pulumi.Output<string>;
+  /** During a key rotation, the key Census may still be using; undefined otherwise. */
+  readonly previousAccessKeyId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: CensusPinpointStagingArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: a bad input must not leave a half-declared stack.
@@ -165,7 +169,10 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
     );
     new iam.GroupPolicyAttachment(`${name}-census-policy-attachment`, { group: group.name, policyArn: accessPolicy.arn }, { parent: group });
     new iam.UserGroupMembership(`${name}-census-membership`, { user: user.name, groups: [group.name] }, { parent: user });
-    const accessKey = new iam.AccessKey(`${name}-census-key`, { user: user.name }, { parent: user });
+    const accessKeys = activeKeyGenerations(inputs.accessKeyGeneration, inputs.keepPreviousAccessKey).map(
+      (generation) => new iam.AccessKey(accessKeyResourceName(name, generation), { user: user.name }, { parent: user }),
+    );
+    const accessKey = accessKeys.at(-1)!;
 
     this.accessKeyId = accessKey.id;
     this.secretAccessKey = pulumi.secret(accessKey.secret);
@@ -177,6 +184,7 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
     this.censusUserArn = user.arn;
     this.censusUserName = user.name;
     this.accessKeyCreatedAt = accessKey.createDate;
+    this.previousAccessKeyId = accessKeys.length > 1 ? accessKeys[0]!.id : pulumi.output(undefined);
     this.registerOutputs(stagingOutputs(this));
   }
 }
@@ -194,6 +202,7 @@ export function stagingOutputs(staging: CensusPinpointStaging) {
     censusUserArn: staging.censusUserArn,
     censusUserName: staging.censusUserName,
     accessKeyCreatedAt: staging.accessKeyCreatedAt,
+    previousAccessKeyId: staging.previousAccessKeyId,
   };
 }
 

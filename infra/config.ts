@@ -10,6 +10,8 @@ export const CONFIG_KEYS = [
   "importerRoleName",
   "censusUserName",
   "kmsKeyArn",
+  "accessKeyGeneration",
+  "keepPreviousAccessKey",
 ] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -27,5 +29,7 @@ export function readStackConfig(): CensusPinpointStagingArgs {
     importerRoleName: optional("importerRoleName"),
     censusUserName: optional("censusUserName"),
     kmsKeyArn: optional("kmsKeyArn"),
+    accessKeyGeneration: optional("accessKeyGeneration"),
+    keepPreviousAccessKey: optional("keepPreviousAccessKey"),
   };
 }

@@ -44,3 +44,19 @@ export function censusGroupName(userName: string): string {
 export function censusPolicyName(userName: string): string {
   return `${userName}-access`;
 }
+
+/**
+ * The Pulumi name of the access key of a generation. Generation 1 keeps the name the first key always
+ * had, so stacks created before rotation existed keep their key.
+ */
+export function accessKeyResourceName(componentName: string, generation: number): string {
+  return generation === 1 ? `${componentName}-census-key` : `${componentName}-census-key-${generation}`;
+}
+
+/**
+ * The key generations that exist: the current one, and during a rotation the one before it (IAM allows
+ * two keys per user, which is what makes a rotation without downtime possible).
+ */
+export function activeKeyGenerations(current: number, keepPrevious: boolean): number[] {
+  return keepPrevious && current > 1 ? [current - 1, current] : [current];
+}

@@ -4,6 +4,8 @@
  * component run under mocks.
  */
 import {
+  accessKeyResourceName,
+  activeKeyGenerations,
   censusGroupName,
   censusPolicyName,
   defaultBucketName,
@@ -97,7 +99,11 @@ export function planStaging(inputs: StagingInputs & { accountId: string }, name:
     { type: "aws:iam/policy:Policy", name: `${name}-census-policy`, physicalName: censusPolicyName(userName), settings: { policy: "censusAccess" } },
     { type: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment", name: `${name}-census-policy-attachment`, settings: { group: censusGroupName(userName) } },
     { type: "aws:iam/userGroupMembership:UserGroupMembership", name: `${name}-census-membership`, settings: { user: userName, groups: [censusGroupName(userName)] } },
-    { type: "aws:iam/accessKey:AccessKey", name: `${name}-census-key`, settings: { user: userName } },
+    ...activeKeyGenerations(valid.accessKeyGeneration, valid.keepPreviousAccessKey).map((generation) => ({
+      type: "aws:iam/accessKey:AccessKey",
+      name: accessKeyResourceName(name, generation),
+      settings: { user: userName, generation },
+    })),
   ];
   return {
     accountId,

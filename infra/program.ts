@@ -14,3 +14,4 @@ export const stagingBucketArn = outputs.stagingBucketArn;
 export const censusUserArn = outputs.censusUserArn;
 export const censusUserName = outputs.censusUserName;
 export const accessKeyCreatedAt = outputs.accessKeyCreatedAt;
+export const previousAccessKeyId = outputs.previousAccessKeyId;

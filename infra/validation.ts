@@ -13,7 +13,9 @@ export type InputField =
   | "expirationDays"
   | "importerRoleName"
   | "censusUserName"
-  | "kmsKeyArn";
+  | "kmsKeyArn"
+  | "accessKeyGeneration"
+  | "keepPreviousAccessKey";
 
 export class InvalidInputError extends Error {
   override readonly name = "InvalidInputError";
@@ -181,6 +183,25 @@ export function validateAccountId(accountId: string): string {
   return accountId;
 }
 
+export const MAX_ACCESS_KEY_GENERATION = 100_000;
+
+/** Which access key is current: rotation bumps it (see `activeKeyGenerations`). */
+export function validateAccessKeyGeneration(value: number | string): number {
+  const text = String(value).trim();
+  const generation = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(generation) || generation < 1 || generation > MAX_ACCESS_KEY_GENERATION) {
+    throw new InvalidInputError("accessKeyGeneration", `accessKeyGeneration must be a whole number from 1 to ${MAX_ACCESS_KEY_GENERATION}; got "${text}".`);
+  }
+  return generation;
+}
+
+/** Config arrives as text; only the two spellings Pulumi writes for booleans are accepted. */
+export function validateKeepPreviousAccessKey(value: boolean | string): boolean {
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  throw new InvalidInputError("keepPreviousAccessKey", `keepPreviousAccessKey must be true or false; got "${value}".`);
+}
+
 export interface StagingInputs {
   region: string;
   pinpointProjectId: string;
@@ -191,6 +212,9 @@ export interface StagingInputs {
   importerRoleName?: string;
   censusUserName?: string;
   kmsKeyArn?: string;
+  /** Rotation state: the current key's generation (default 1) and whether the one before it is kept. */
+  accessKeyGeneration?: number | string;
+  keepPreviousAccessKey?: boolean | string;
 }
 
 export interface ValidatedInputs {
@@ -203,6 +227,8 @@ export interface ValidatedInputs {
   importerRoleName?: string;
   censusUserName?: string;
   kmsKeyArn?: string;
+  accessKeyGeneration: number;
+  keepPreviousAccessKey: boolean;
   warnings: string[];
 }
 
@@ -228,6 +254,8 @@ export function validateStagingInputs(inputs: StagingInputs): ValidatedInputs {
     importerRoleName: inputs.importerRoleName === undefined ? undefined : validateIamName("importerRoleName", inputs.importerRoleName),
     censusUserName: inputs.censusUserName === undefined ? undefined : validateIamName("censusUserName", inputs.censusUserName),
     kmsKeyArn: inputs.kmsKeyArn === undefined ? undefined : validateKmsKeyArn(inputs.kmsKeyArn, partition, region),
+    accessKeyGeneration: validateAccessKeyGeneration(inputs.accessKeyGeneration ?? 1),
+    keepPreviousAccessKey: validateKeepPreviousAccessKey(inputs.keepPreviousAccessKey ?? false),
     warnings,
   };
 }

@@ -8,6 +8,8 @@ export const TEST_ACCOUNT_ID = "123456789012";
 export const TEST_PROJECT_ID = "0123456789abcdef0123456789abcdef";
 export const TEST_SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 export const TEST_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+/** AWS's other documented example key ID: the id of every access key after the first. */
+export const TEST_SECOND_ACCESS_KEY_ID = "AKIAI44QH8DHBEXAMPLE";
 
 export interface CapturedResource {
   type: string;
@@ -59,7 +61,8 @@ export function installMocks(config: Record<string, string>, options: { preview?
       newResource(args: pulumi.runtime.MockResourceArgs) {
         const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region) };
         run.resources.push({ type: args.type, name: args.name, inputs: args.inputs, state });
-        const id = args.type === "aws:iam/accessKey:AccessKey" ? TEST_ACCESS_KEY_ID : `${args.name}-id`;
+        const keysSoFar = run.resources.filter((r) => r.type === "aws:iam/accessKey:AccessKey").length;
+        const id = args.type !== "aws:iam/accessKey:AccessKey" ? `${args.name}-id` : keysSoFar === 1 ? TEST_ACCESS_KEY_ID : TEST_SECOND_ACCESS_KEY_ID;
         return { id, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {

@@ -152,9 +152,24 @@ describe("all inputs together", () => {
       partition: "aws-us-gov",
       pinpointProjectId: PROJECT,
       expirationDays: 30,
+      accessKeyGeneration: 1,
+      keepPreviousAccessKey: false,
       warnings: [],
     });
     expect(validateStagingInputs({ region: "eu-west-1", pinpointProjectId: PROJECT }).expirationDays).toBe(7);
+  });
+
+  test("reads the key rotation state from config text", () => {
+    const valid = validateStagingInputs({ region: "eu-west-1", pinpointProjectId: PROJECT, accessKeyGeneration: "3", keepPreviousAccessKey: "true" });
+    expect(valid).toMatchObject({ accessKeyGeneration: 3, keepPreviousAccessKey: true });
+  });
+
+  test.each([
+    [{ accessKeyGeneration: "0" }, /accessKeyGeneration must be a whole number from 1/],
+    [{ accessKeyGeneration: "two" }, /accessKeyGeneration must be a whole number from 1/],
+    [{ keepPreviousAccessKey: "yes" }, /keepPreviousAccessKey must be true or false/],
+  ])("refuses the rotation state %j", (rotation, message) => {
+    expect(() => validateStagingInputs({ region: "eu-west-1", pinpointProjectId: PROJECT, ...rotation })).toThrow(message);
   });
 
   test("collects every warning", () => {
