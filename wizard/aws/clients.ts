@@ -1,0 +1,77 @@
+/**
+ * The configuration every AWS SDK client of the CLI is built with. The client classes themselves are
+ * imported by each service module (identity.ts, bucket.ts, pinpoint.ts), so a command loads only the
+ * SDK packages it uses.
+ */
+import type { AwsTarget } from "../setupInputs.js";
+
+export type AwsService = "STS" | "S3" | "IAM" | "Pinpoint";
+
+/**
+ * Without these an endpoint that accepts the connection and never answers (a proxy black hole, a
+ * stopped emulator) hangs the CLI forever: the SDK sets no request timeout by default. Worst case for
+ * one call: maxAttempts × requestTimeoutMs plus a little backoff, about 15 seconds.
+ */
+export const AWS_CALL_LIMITS = {
+  connectionTimeoutMs: 3_000,
+  requestTimeoutMs: 5_000,
+  maxAttempts: 3,
+} as const;
+
+export interface AwsClientConfig {
+  region: string;
+  profile?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  maxAttempts: number;
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
+  forcePathStyle?: boolean;
+}
+
+// The SDK's own names for the service-specific variables (AWS_ENDPOINT_URL_<SERVICE ID>).
+const SERVICE_ENDPOINT_VARIABLES: Record<AwsService, string> = {
+  STS: "AWS_ENDPOINT_URL_STS",
+  S3: "AWS_ENDPOINT_URL_S3",
+  IAM: "AWS_ENDPOINT_URL_IAM",
+  Pinpoint: "AWS_ENDPOINT_URL_PINPOINT",
+};
+
+/**
+ * The endpoint set through the environment, which the SDK picks up by itself. An `endpoint_url` in
+ * the profile's config file is honoured by the SDK too but not seen here; it only matters for S3's
+ * path-style addressing and for naming the endpoint in error messages.
+ */
+export function configuredEndpoint(service: AwsService, env: NodeJS.ProcessEnv = process.env): { url: string; variable: string } | undefined {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true") return undefined;
+  for (const variable of [SERVICE_ENDPOINT_VARIABLES[service], "AWS_ENDPOINT_URL"]) {
+    const url = env[variable];
+    if (url) return { url, variable };
+  }
+  return undefined;
+}
+
+export function awsClientConfig(target: AwsTarget, service: AwsService, env: NodeJS.ProcessEnv = process.env): AwsClientConfig {
+  const config: AwsClientConfig = {
+    region: target.region,
+    maxAttempts: AWS_CALL_LIMITS.maxAttempts,
+    requestHandler: {
+      connectionTimeout: AWS_CALL_LIMITS.connectionTimeoutMs,
+      requestTimeout: AWS_CALL_LIMITS.requestTimeoutMs,
+      // Without it the handler only logs a warning (to the console) when requestTimeout passes.
+      throwOnRequestTimeout: true,
+    },
+  };
+  // Explicit credentials win over a profile: the SDK would ignore the profile for credentials then,
+  // and passing both would suggest otherwise.
+  if (target.credentials) config.credentials = { ...target.credentials };
+  else if (target.profile) config.profile = target.profile;
+  // Emulators such as moto serve every bucket from one host name; virtual-hosted addressing would
+  // need DNS for <bucket>.<host>.
+  if (service === "S3" && configuredEndpoint("S3", env)) config.forcePathStyle = true;
+  return config;
+}
+
+/** Names where a request went, for messages: the configured endpoint, else the service and region. */
+export function describeEndpoint(service: AwsService, region: string, env: NodeJS.ProcessEnv = process.env): string {
+  const endpoint = configuredEndpoint(service, env);
+  return endpoint ? `${endpoint.url} (set by ${endpoint.variable})` : `the AWS ${service} endpoint in ${region}`;
+}

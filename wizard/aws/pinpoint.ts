@@ -1,0 +1,95 @@
+/**
+ * Amazon Pinpoint look-ups for the wizard: which projects exist, and whether a given one does.
+ * AWS ended support for Pinpoint's engagement features on 30 October 2026, so these calls may be
+ * refused in ways nobody has seen yet. None of that stops the CLI: a failing call comes back as a
+ * one-line reason, and the caller warns and lets the user type the project ID. Only credential
+ * problems throw, because then no other AWS call can work either.
+ */
+import { GetAppCommand, GetAppsCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
+import type { AwsTarget } from "../setupInputs.js";
+import { classifyAwsError, toCliError } from "./awsErrors.js";
+import { awsClientConfig, configuredEndpoint, describeEndpoint } from "./clients.js";
+
+export interface PinpointProject {
+  id: string;
+  name: string;
+}
+
+export type PinpointProjectListing = { ok: true; projects: PinpointProject[] } | { ok: false; reason: string };
+
+export type PinpointProjectLookup = { status: "found"; name: string } | { status: "not-found" } | { status: "unavailable"; reason: string };
+
+const END_OF_SUPPORT = "AWS ended support for Amazon Pinpoint's engagement features on 30 October 2026";
+
+// What a retirement notice would plausibly say. Nobody knows the exact wording or code AWS uses for
+// refused Pinpoint calls, so this is a guess; a miss only makes the reason less specific.
+const END_OF_SUPPORT_WORDING = /end[- ]of[- ](?:support|life)|no longer (?:supported|available)|discontinued|deprecated|retired|not available to new customers/i;
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim().replace(/\.+$/, "");
+}
+
+/** Throws for credential problems; otherwise says in one line why Pinpoint did not answer. */
+function unavailableReason(error: unknown, target: AwsTarget, operation: "GetApps" | "GetApp"): string {
+  const permission = `mobiletargeting:${operation}`;
+  const failure = classifyAwsError(error, target);
+  const detail = oneLine(failure.detail);
+  if (failure.kind === "no-credentials" || failure.kind === "rejected-credentials") {
+    throw toCliError(error, { target, service: "Pinpoint", operation, permission });
+  }
+  if (END_OF_SUPPORT_WORDING.test(detail) || (failure.kind === "other" && failure.status === 410)) {
+    return `Amazon Pinpoint refused ${operation}, apparently because ${END_OF_SUPPORT} (${detail})`;
+  }
+  switch (failure.kind) {
+    case "access-denied":
+      return `access denied: ${failure.principal ?? "these credentials"} may not perform ${failure.action ?? permission} (${detail})`;
+    case "network": {
+      // A host name that no longer resolves is what a retired regional endpoint would look like.
+      const retired = failure.code === "ENOTFOUND" && !configuredEndpoint("Pinpoint") ? `; the endpoint may be gone since ${END_OF_SUPPORT}` : "";
+      return `could not reach ${describeEndpoint("Pinpoint", target.region)}: ${detail}${retired}`;
+    }
+    case "other": {
+      const tags = [failure.code, failure.status === undefined ? undefined : `HTTP ${failure.status}`].filter(Boolean).join(", ");
+      return `Amazon Pinpoint ${operation} failed: ${detail}${tags ? ` (${tags})` : ""}; ${END_OF_SUPPORT}, which may be the cause`;
+    }
+  }
+}
+
+/** Every project (application) in the target's region, following GetApps' pages. */
+export async function listPinpointProjects(target: AwsTarget): Promise<PinpointProjectListing> {
+  const client = new PinpointClient(awsClientConfig(target, "Pinpoint"));
+  try {
+    const projects: PinpointProject[] = [];
+    const seenTokens = new Set<string>();
+    let token: string | undefined;
+    do {
+      const { ApplicationsResponse } = await client.send(new GetAppsCommand({ Token: token }));
+      for (const app of ApplicationsResponse?.Item ?? []) {
+        if (app.Id) projects.push({ id: app.Id, name: app.Name ?? "" });
+      }
+      token = ApplicationsResponse?.NextToken || undefined;
+      // A service that hands out the same token twice would otherwise page forever.
+      if (token && seenTokens.has(token)) break;
+      if (token) seenTokens.add(token);
+    } while (token);
+    return { ok: true, projects };
+  } catch (error) {
+    return { ok: false, reason: unavailableReason(error, target, "GetApps") };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Whether project `projectId` exists in the target's region, and its name. */
+export async function findPinpointProject(target: AwsTarget, projectId: string): Promise<PinpointProjectLookup> {
+  const client = new PinpointClient(awsClientConfig(target, "Pinpoint"));
+  try {
+    const { ApplicationResponse } = await client.send(new GetAppCommand({ ApplicationId: projectId }));
+    return { status: "found", name: ApplicationResponse?.Name ?? "" };
+  } catch (error) {
+    if ((error as { name?: unknown }).name === "NotFoundException") return { status: "not-found" };
+    return { status: "unavailable", reason: unavailableReason(error, target, "GetApp") };
+  } finally {
+    client.destroy();
+  }
+}
