@@ -1,0 +1,264 @@
+/**
+ * A stand-in for the Pulumi CLI behind the Automation API: the object LocalWorkspace accepts as
+ * `pulumiCommand`. It keeps stacks, config, outputs and history in memory, answers the commands the
+ * SDK issues, sends engine events the way the SDK listens for them (gRPC above CLI 3.205, an event
+ * log file below), and fails the way the SDK reports a failed command. Every call is recorded.
+ * It does not run the inline program: a real CLI would call back into it, the fake just answers.
+ */
+import { appendFileSync } from "node:fs";
+import * as grpc from "@grpc/grpc-js";
+import * as automation from "@pulumi/pulumi/automation/index.js";
+import { EventsClient } from "@pulumi/pulumi/proto/events_grpc_pb.js";
+import { EventRequest } from "@pulumi/pulumi/proto/events_pb.js";
+import { SemVer } from "semver";
+import { TEST_ACCESS_KEY_ID, TEST_ACCOUNT_ID, TEST_SECRET_KEY } from "./pulumiMocks.js";
+
+/** The SDK's internal result type and error factory (exported at runtime, absent from its typings). */
+const sdk = automation as unknown as {
+  CommandResult: new (stdout: string, stderr: string, code: number, err?: Error) => object;
+  createCommandError(result: object): Error;
+};
+
+export interface FakeCall {
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** What an engine event looks like on the wire, before the fake stamps sequence and timestamp. */
+export type FakeEvent = Record<string, unknown>;
+
+export interface FakeFailure {
+  /** The CLI's stderr (and stdout) for a command that ran and exited 255. */
+  stderr?: string;
+  stdout?: string;
+  /** The binary could not be started (no CLI on PATH). */
+  spawnError?: "ENOENT";
+  /** Engine events an `up` sends before it fails. */
+  events?: FakeEvent[];
+  /** The `up` runs until the caller's AbortSignal fires (the real CLI then gets SIGINT). */
+  runUntilAborted?: boolean;
+}
+
+interface FakeStack {
+  config: Record<string, string>;
+  deployedConfig?: string;
+  outputs?: Record<string, string>;
+  history: object[];
+}
+
+const SECRET_OUTPUTS = new Set(["secretAccessKey"]);
+
+const RESOURCES: Array<[type: string, name: string]> = [
+  ["pulumi:pulumi:Stack", "census-pinpoint"],
+  ["pulumi:providers:aws", "default_7_48_0"],
+  ["census-pinpoint:index:CensusPinpointStaging", "census-pinpoint"],
+  ["aws:s3/bucket:Bucket", "staging-bucket"],
+  ["aws:iam/role:Role", "importer-role"],
+  ["aws:iam/user:User", "census-user"],
+  ["aws:iam/accessKey:AccessKey", "census-access-key"],
+];
+
+export function urnOf(stack: string, type: string, name: string): string {
+  return `urn:pulumi:${stack}::census-pinpoint::${type}::${name}`;
+}
+
+function metadata(stack: string, op: string, type: string, name: string) {
+  return { op, urn: urnOf(stack, type, name), type, provider: "" };
+}
+
+export function resourceEvents(stack: string, op: string, type: string, name: string): FakeEvent[] {
+  return [{ resourcePreEvent: { metadata: metadata(stack, op, type, name) } }, { resOutputsEvent: { metadata: metadata(stack, op, type, name) } }];
+}
+
+/** A resource step failing with a provider error, as the engine reports it. */
+export function failedResourceEvents(stack: string, op: string, type: string, name: string, error: string): FakeEvent[] {
+  return [
+    { resourcePreEvent: { metadata: metadata(stack, op, type, name) } },
+    { diagnosticEvent: { urn: urnOf(stack, type, name), message: `${error}\n`, color: "never", severity: "error" } },
+    { resOpFailedEvent: { metadata: metadata(stack, op, type, name), status: 1, steps: 0 } },
+  ];
+}
+
+export function warningEvent(message: string): FakeEvent {
+  return { diagnosticEvent: { message: `${message}\n`, color: "never", severity: "warning" } };
+}
+
+/**
+ * The error the SDK throws for `pulumi <args>` failing so: its exec wraps execa's message (command
+ * line, stderr, stdout) as the result's stderr, code -2, and picks the error class from that text.
+ */
+export function commandError(args: string[], failure: FakeFailure): Error {
+  const commandLine = `pulumi ${args.join(" ")}`;
+  const message = failure.spawnError
+    ? `Command failed with ENOENT: ${commandLine}\nspawn pulumi ENOENT`
+    : [`Command failed with exit code 255: ${commandLine}`, failure.stderr, failure.stdout].filter(Boolean).join("\n");
+  return sdk.createCommandError(new sdk.CommandResult("", message, -2, new Error(message)));
+}
+
+function flagValue(args: string[], flag: string): string | undefined {
+  const at = args.indexOf(flag);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+function outputsFor(config: Record<string, string>): Record<string, string> {
+  const region = config["aws:region"]!;
+  const projectId = config["census-pinpoint:pinpointProjectId"]!;
+  const bucket = config["census-pinpoint:bucketName"] ?? `census-pinpoint-staging-${TEST_ACCOUNT_ID}-${region}`;
+  const role = config["census-pinpoint:importerRoleName"] ?? `CensusPinpointSegmentImporter-${projectId.slice(0, 8)}`;
+  const user = config["census-pinpoint:censusUserName"] ?? `census-pinpoint-${projectId.slice(0, 8)}`;
+  return {
+    accessKeyId: TEST_ACCESS_KEY_ID,
+    secretAccessKey: TEST_SECRET_KEY,
+    pinpointProjectId: projectId,
+    stagingBucketName: bucket,
+    importerRoleArn: `arn:aws:iam::${TEST_ACCOUNT_ID}:role/${role}`,
+    awsRegion: region,
+    stagingBucketArn: `arn:aws:s3:::${bucket}`,
+    censusUserArn: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/${user}`,
+    censusUserName: user,
+    accessKeyCreatedAt: "2026-11-01T00:00:00Z",
+  };
+}
+
+export class FakePulumi {
+  readonly command = "pulumi";
+  readonly version: SemVer;
+  readonly calls: FakeCall[] = [];
+  readonly stacks = new Map<string, FakeStack>();
+  private readonly pending: Array<{ prefix: string; failure: FakeFailure }> = [];
+  private sequence = 0;
+
+  constructor(options: { version?: string } = {}) {
+    this.version = new SemVer(options.version ?? "3.210.0");
+  }
+
+  /** The next command whose argv starts with `prefix` (e.g. "up", "stack select") fails so. */
+  failNext(prefix: string, failure: FakeFailure): void {
+    this.pending.push({ prefix, failure });
+  }
+
+  callsTo(prefix: string): FakeCall[] {
+    return this.calls.filter((call) => call.args.join(" ").startsWith(prefix));
+  }
+
+  /** The signature of the SDK's (internal) PulumiCommand.run. */
+  run = async (
+    args: string[],
+    cwd: string,
+    env: Record<string, string>,
+    onOutput?: (data: string) => void,
+    _onError?: (data: string) => void,
+    signal?: AbortSignal,
+  ): Promise<object> => {
+    this.calls.push({ args: [...args], cwd, env: { ...env } });
+    const line = args.join(" ");
+    const at = this.pending.findIndex(({ prefix }) => line.startsWith(prefix));
+    if (at >= 0) {
+      const { failure } = this.pending.splice(at, 1)[0]!;
+      await this.sendEvents(args, failure.events ?? []);
+      if (failure.runUntilAborted && !signal?.aborted) await new Promise((done) => signal?.addEventListener("abort", done, { once: true }));
+      throw commandError(args, failure);
+    }
+    return this.answer(args, onOutput);
+  };
+
+  private result(stdout: string): object {
+    return new sdk.CommandResult(stdout, "", 0);
+  }
+
+  private stack(args: string[]): [string, FakeStack] {
+    const name = flagValue(args, "--stack")!;
+    const stack = this.stacks.get(name);
+    if (!stack) throw commandError(args, { stderr: `error: no stack named '${name}' found` });
+    return [name, stack];
+  }
+
+  private async answer(args: string[], onOutput?: (data: string) => void): Promise<object> {
+    const [first, second] = args;
+    if (first === "stack" && second === "select") {
+      this.stack(args);
+      return this.result("");
+    }
+    if (first === "stack" && second === "init") {
+      const name = args[2]!;
+      if (this.stacks.has(name)) throw commandError(args, { stderr: `error: stack '${name}' already exists` });
+      this.stacks.set(name, { config: {}, history: [] });
+      return this.result(`Created stack '${name}'\n`);
+    }
+    if (first === "config" && second === "set-all") {
+      const [, stack] = this.stack(args);
+      args.forEach((arg, i) => {
+        if (arg !== "--plaintext" && arg !== "--secret") return;
+        const pair = args[i + 1]!;
+        stack.config[pair.slice(0, pair.indexOf("="))] = pair.slice(pair.indexOf("=") + 1);
+      });
+      return this.result("");
+    }
+    if (first === "up") return this.up(args, onOutput);
+    if (first === "stack" && second === "output") {
+      const [, stack] = this.stack(args);
+      const show = args.includes("--show-secrets");
+      const outputs = Object.fromEntries(Object.entries(stack.outputs ?? {}).map(([key, value]) => [key, !show && SECRET_OUTPUTS.has(key) ? "[secret]" : value]));
+      return this.result(JSON.stringify(outputs, null, 2));
+    }
+    if (first === "stack" && second === "history") {
+      const [, stack] = this.stack(args);
+      const size = Number(flagValue(args, "--page-size") ?? stack.history.length);
+      return this.result(JSON.stringify([...stack.history].reverse().slice(0, size)));
+    }
+    throw new Error(`fake pulumi: unexpected command: pulumi ${args.join(" ")}`);
+  }
+
+  private async up(args: string[], onOutput?: (data: string) => void): Promise<object> {
+    const [name, stack] = this.stack(args);
+    const config = JSON.stringify(Object.entries(stack.config).sort());
+    const firstRun = stack.deployedConfig === undefined;
+    const opOf = (type: string) => (firstRun ? "create" : config !== stack.deployedConfig && type === "aws:s3/bucket:Bucket" ? "update" : "same");
+    await this.sendEvents(
+      args,
+      RESOURCES.flatMap(([type, resource]) => resourceEvents(name, opOf(type), type, resource)),
+    );
+    const resourceChanges: Record<string, number> = {};
+    for (const [type] of RESOURCES) resourceChanges[opOf(type)] = (resourceChanges[opOf(type)] ?? 0) + 1;
+    stack.deployedConfig = config;
+    stack.outputs = outputsFor(stack.config);
+    const started = new Date();
+    stack.history.push({
+      version: stack.history.length + 1,
+      kind: "update",
+      startTime: started.toISOString(),
+      endTime: new Date().toISOString(),
+      message: "",
+      environment: { "exec.kind": "auto.inline" },
+      config: {},
+      result: "succeeded",
+      resourceChanges,
+    });
+    // Chunks split mid-line, as a pipe delivers them; the secret is masked, as the real CLI does.
+    const stdout = `Updating (${name}):\n\nOutputs:\n    accessKeyId    : "${TEST_ACCESS_KEY_ID}"\n    secretAccessKey: [secret]\n\nResources:\n    ${RESOURCES.length} ${firstRun ? "created" : "unchanged"}\n`;
+    for (let i = 0; i < stdout.length; i += 40) onOutput?.(stdout.slice(i, i + 40));
+    return this.result(stdout);
+  }
+
+  /** The SDK listens on `--event-log`: a gRPC address for CLIs above 3.205, else a file it tails. */
+  private async sendEvents(args: string[], events: FakeEvent[]): Promise<void> {
+    const target = flagValue(args, "--event-log");
+    if (!target || events.length === 0) return;
+    const lines = events.map((event) => JSON.stringify({ sequence: this.sequence++, timestamp: Math.floor(Date.now() / 1000), ...event }));
+    if (!target.startsWith("tcp://")) {
+      appendFileSync(target, lines.map((line) => `${line}\n`).join(""));
+      return;
+    }
+    const client = new EventsClient(target.slice("tcp://".length), grpc.credentials.createInsecure());
+    try {
+      await new Promise<void>((done, fail) => {
+        const call = client.streamEvents((error) => (error ? fail(error) : done()));
+        for (const line of lines) call.write(new EventRequest().setEvent(line));
+        call.end();
+      });
+    } finally {
+      client.close();
+    }
+  }
+}

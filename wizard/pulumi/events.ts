@@ -1,0 +1,99 @@
+/** Engine events and raw CLI output, turned into the progress events the UI renders. */
+import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation/index.js";
+import type { ProgressReporter } from "../progress.js";
+import { meaningfulLines, plainText } from "./text.js";
+
+export interface ResourceFailure {
+  op: string;
+  type: string;
+  name: string;
+  /** The provider's error, trimmed; filled in whenever the engine reports it. */
+  error?: string;
+}
+
+export interface EngineEventTracker {
+  onEvent(event: EngineEvent): void;
+  /** Resource operations that failed during the update, for the error message. */
+  readonly failures: readonly ResourceFailure[];
+}
+
+function resourceName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/**
+ * Unchanged resources and Pulumi's own bookkeeping (the stack, default providers) would bury the
+ * few lines that matter, so they are not reported as progress; their failures are still recorded.
+ */
+function worthShowing(metadata: StepEventMetadata): boolean {
+  return metadata.op !== "same" && !metadata.type.startsWith("pulumi:");
+}
+
+export function trackEngineEvents(onProgress: ProgressReporter, now: () => number = () => performance.now()): EngineEventTracker {
+  const startedAt = new Map<string, number>();
+  const errorByUrn = new Map<string, string>();
+  const failureByUrn = new Map<string, ResourceFailure>();
+
+  const report = (metadata: StepEventMetadata, phase: "start" | "done" | "failed", error?: string) => {
+    if (!worthShowing(metadata)) return;
+    const started = startedAt.get(metadata.urn);
+    onProgress({
+      kind: "resource",
+      phase,
+      op: metadata.op,
+      type: metadata.type,
+      name: resourceName(metadata.urn),
+      ...(phase !== "start" && started !== undefined ? { elapsedMs: Math.round(now() - started) } : {}),
+      ...(error !== undefined ? { error } : {}),
+    });
+  };
+
+  const onEvent = (event: EngineEvent) => {
+    if (event.resourcePreEvent && !event.resourcePreEvent.planning) {
+      startedAt.set(event.resourcePreEvent.metadata.urn, now());
+      report(event.resourcePreEvent.metadata, "start");
+    } else if (event.resOutputsEvent && !event.resOutputsEvent.planning) {
+      report(event.resOutputsEvent.metadata, "done");
+    } else if (event.resOpFailedEvent) {
+      const { metadata } = event.resOpFailedEvent;
+      const error = errorByUrn.get(metadata.urn);
+      failureByUrn.set(metadata.urn, { op: metadata.op, type: metadata.type, name: resourceName(metadata.urn), error });
+      report(metadata, "failed", error);
+    } else if (event.diagnosticEvent && !event.diagnosticEvent.ephemeral) {
+      const { severity, message, urn } = event.diagnosticEvent;
+      if (severity === "warning") {
+        const text = plainText(message).trim();
+        onProgress({ kind: "warning", message: urn ? `${resourceName(urn)}: ${text}` : text });
+      } else if (severity === "error" && urn) {
+        // The engine may report a step's error before or after the failed step itself.
+        const error = meaningfulLines(message).join("\n");
+        errorByUrn.set(urn, error);
+        const failure = failureByUrn.get(urn);
+        if (failure) failure.error = error;
+      }
+    }
+  };
+
+  return {
+    onEvent,
+    get failures() {
+      return [...failureByUrn.values()];
+    },
+  };
+}
+
+/** The CLI's raw output arrives in chunks; the UI wants whole lines. */
+export function engineOutputLines(onProgress: ProgressReporter): { write(chunk: string): void; flush(): void } {
+  let pending = "";
+  return {
+    write(chunk) {
+      const lines = (pending + chunk).split(/\r?\n/);
+      pending = lines.pop()!;
+      for (const line of lines) onProgress({ kind: "engine-output", line });
+    },
+    flush() {
+      if (pending !== "") onProgress({ kind: "engine-output", line: pending });
+      pending = "";
+    },
+  };
+}

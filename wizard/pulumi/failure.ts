@@ -1,0 +1,148 @@
+/**
+ * The one place that turns what the Automation API throws into the CLI's typed errors: a message that
+ * says what happened and a hint with the next step. Detection goes by error name and CLI text, not
+ * `instanceof`, so this module never loads the Automation API itself.
+ */
+import { CliError, InterruptedError, PulumiError, UsageError } from "../errors.js";
+import { isServiceBackend, localPath, lockDirectory } from "./backend.js";
+import type { ResourceFailure } from "./events.js";
+import { INSTALL_HINT, MINIMUM_PULUMI_VERSION } from "./requirements.js";
+import { meaningfulLines } from "./text.js";
+
+export interface FailureContext {
+  stackName?: string;
+  backendUrl?: string;
+  workDir?: string;
+  /** Where this run's passphrase came from (never the passphrase). */
+  passphraseSource?: string;
+  /** Set during an update: the command that resumes it, quoted in the hint. */
+  resumeCommand?: string;
+  /** Resource operations the engine reported failed. */
+  failures?: readonly ResourceFailure[];
+  /** The caller's AbortSignal fired: whatever the CLI said, the user stopped it. */
+  interrupted?: boolean;
+}
+
+/**
+ * A CommandError keeps the CLI's result in a field its typings hide. For a command that failed, the
+ * SDK puts execa's message there: the command line, then the CLI's stderr and stdout.
+ */
+function commandText(error: unknown): { name: string; text: string } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const result = (error as { commandResult?: { stdout?: unknown; stderr?: unknown } }).commandResult;
+  if (typeof result?.stderr !== "string") return undefined;
+  return { name: error.name, text: `${result.stderr}\n${typeof result.stdout === "string" ? result.stdout : ""}` };
+}
+
+/** The CLI binary could not be started at all (as opposed to a command that ran and failed). */
+export function isMissingCli(error: unknown): boolean {
+  const failure = commandText(error);
+  return failure !== undefined && /Command failed with ENOENT|spawn \S+ ENOENT/.test(failure.text);
+}
+
+function missingCliError(): PulumiError {
+  return new PulumiError(
+    "The Pulumi CLI was not found. census-pinpoint provisions through it.",
+    `${INSTALL_HINT} (version ${MINIMUM_PULUMI_VERSION} or newer), then run this command again.`,
+  );
+}
+
+const LOCKED = /the stack is currently locked by|Another update is currently in progress/;
+const WRONG_PASSPHRASE = /incorrect passphrase/i;
+const NO_PASSPHRASE = /passphrase must be set|PULUMI_CONFIG_PASSPHRASE/;
+/** Failures that only the backend produces: logging in, reading its metadata, its access token. */
+const BACKEND_FAILURE = /problem logging in|PULUMI_ACCESS_TOKEN must be set|blob \(key "?\.pulumi|could not (query|reach|connect to) (the )?backend/i;
+const NETWORK_FAILURE = /no such host|connection refused|i\/o timeout|TLS handshake timeout|network is unreachable/i;
+
+function stackLabel(context: FailureContext): string {
+  return context.stackName ? `stack ${context.stackName}` : "the stack";
+}
+
+function lockedError(text: string, context: FailureContext): PulumiError {
+  const label = stackLabel(context);
+  const message = `${label[0]!.toUpperCase()}${label.slice(1)} is locked: another update is running, or one that was killed left its lock behind.`;
+  const backend = context.backendUrl ?? "";
+  const rerun = context.resumeCommand ? ` then re-run \`${context.resumeCommand}\`` : " then run this command again";
+  if (isServiceBackend(backend)) {
+    const cli = `pulumi${context.workDir ? ` -C ${context.workDir}` : ""}`;
+    return new PulumiError(
+      message,
+      `Check the stack's activity in the Pulumi Cloud console (or \`${cli} stack history --stack ${context.stackName}\`). ` +
+        `Only if no update is really running, cancel the stuck one with \`${cli} cancel --stack ${context.stackName} --yes\`,${rerun}.`,
+    );
+  }
+  // The CLI names each lock file with who holds it ("...json: created by user@host (pid 123) at ...").
+  const lockLines = text
+    .split(/\r?\n/)
+    .filter((line) => /\.pulumi\/locks\/\S+\.json/.test(line))
+    .map((line) => `  ${localPath(line.trim())}`);
+  const where = lockLines.length > 0 ? [...new Set(lockLines)].join("\n") : `  ${lockDirectory(backend, context.stackName ?? "")}`;
+  return new PulumiError(
+    message,
+    "First make sure no census-pinpoint or pulumi process is still working on it (e.g. `ps aux | grep -i pulumi`); if one is, let it finish.\n" +
+      `If none is, the lock is stale: delete the lock file,${rerun}. It is here:\n${where}\n` +
+      "Never delete a lock while an update runs: two updates at once can corrupt the stack's state.",
+  );
+}
+
+function passphraseError(text: string, context: FailureContext): UsageError {
+  const used = context.passphraseSource ? ` This run used ${context.passphraseSource}.` : "";
+  const how = "Set PULUMI_CONFIG_PASSPHRASE, or PULUMI_CONFIG_PASSPHRASE_FILE (a file only you can read), to the passphrase the stack was created with.";
+  return WRONG_PASSPHRASE.test(text)
+    ? new UsageError(`The passphrase does not unlock the secrets of ${stackLabel(context)}.`, `${how}${used}`)
+    : new UsageError(`Pulumi needs the passphrase that encrypts the secrets of ${stackLabel(context)}.`, `${how}${used}`);
+}
+
+function backendHost(url: string | undefined): string | undefined {
+  const match = url && /^[a-z0-9+]+:\/\/([^/?]+)/i.exec(url);
+  return match ? match[1] : undefined;
+}
+
+function isBackendUnreachable(text: string, context: FailureContext): boolean {
+  if (BACKEND_FAILURE.test(text)) return true;
+  // A network error during an update may be AWS's; it is the backend's only if it names the backend.
+  const host = backendHost(context.backendUrl);
+  return host !== undefined && NETWORK_FAILURE.test(text) && text.includes(host);
+}
+
+function updateFailedError(text: string, context: FailureContext): PulumiError {
+  const failures = context.failures ?? [];
+  const message =
+    failures.length > 0
+      ? failures.map((failure) => `Could not ${failure.op} ${failure.name} (${failure.type})${failure.error ? `: ${failure.error}` : "."}`).join("\n")
+      : `Pulumi failed on ${stackLabel(context)}: ${meaningfulLines(text).join("\n") || "no error text"}`;
+  return new PulumiError(message, context.resumeCommand ? `Fix the cause above. Re-running \`${context.resumeCommand}\` resumes where it stopped.` : undefined);
+}
+
+export function interruptedError(context: FailureContext): InterruptedError {
+  return new InterruptedError(
+    `The update of ${stackLabel(context)} was interrupted; resources it was changing may be half-done.`,
+    context.resumeCommand ? `Run \`${context.resumeCommand}\` to resume where it stopped.` : "Run the same command again to resume where it stopped.",
+  );
+}
+
+/** Returns the typed error to throw for `error`; errors that are not Pulumi's come back unchanged. */
+export function toCliError(error: unknown, context: FailureContext = {}): unknown {
+  if (error instanceof CliError) return error;
+  if (context.interrupted) return interruptedError(context);
+  const failure = commandText(error);
+  if (!failure) return error;
+  const { name, text } = failure;
+  if (isMissingCli(error)) return missingCliError();
+  if (name === "ConcurrentUpdateError" || LOCKED.test(text)) return lockedError(text, context);
+  if (name === "StackNotFoundError") {
+    return new UsageError(
+      `There is no ${stackLabel(context)} in the backend ${context.backendUrl ?? "in use"}.`,
+      "Run `census-pinpoint setup` for this region and project ID first, or pass the --backend-url it used.",
+    );
+  }
+  if (WRONG_PASSPHRASE.test(text) || NO_PASSPHRASE.test(text)) return passphraseError(text, context);
+  if (isBackendUnreachable(text, context)) {
+    return new PulumiError(
+      `Cannot use the Pulumi backend ${context.backendUrl ?? ""}: ${meaningfulLines(text, 1)[0] ?? "no answer"}`,
+      "Check the URL (--backend-url or PULUMI_BACKEND_URL), the network, and the backend's credentials " +
+        "(AWS credentials for s3://, PULUMI_ACCESS_TOKEN or `pulumi login` for Pulumi Cloud).",
+    );
+  }
+  return updateFailedError(text, context);
+}

@@ -1,0 +1,26 @@
+/** The stack config a setup run writes (DESIGN.md keys), from its resolved inputs. */
+import type { ConfigMap } from "@pulumi/pulumi/automation/index.js";
+import type { ConfigKey } from "../../infra/config.js";
+import { PROJECT_NAME } from "../../infra/names.js";
+import type { SetupInputs } from "../setupInputs.js";
+
+/**
+ * Only the keys the inputs carry: a key left out keeps whatever the stack already has, so a re-run
+ * without flags keeps an earlier run's customizations (and rotate-key's access key generation).
+ * Nothing here is secret.
+ */
+export function stackConfigFor(inputs: SetupInputs): ConfigMap {
+  const values: Partial<Record<ConfigKey, string | number>> = {
+    pinpointProjectId: inputs.projectId,
+    bucketName: inputs.bucketName,
+    expirationDays: inputs.expirationDays,
+    importerRoleName: inputs.importerRoleName,
+    censusUserName: inputs.censusUserName,
+    kmsKeyArn: inputs.kmsKeyArn,
+  };
+  const config: ConfigMap = { "aws:region": { value: inputs.region } };
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && value !== "") config[`${PROJECT_NAME}:${key}`] = { value: String(value) };
+  }
+  return config;
+}

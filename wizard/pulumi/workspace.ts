@@ -1,0 +1,166 @@
+/**
+ * The Automation API driver: opens the stack `<region>-<projectId>` with the inline program in a
+ * persistent work dir (so `pulumi -C <workDir> stack output` works on the same stack), writes its
+ * config, runs the update and reads the outputs. Never prints: progress goes to `onProgress`,
+ * failures are thrown as the CLI's typed errors.
+ */
+import { mkdir } from "node:fs/promises";
+import type { PulumiCommand, Stack, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
+import { PROJECT_NAME, stackName as stackNameOf } from "../../infra/names.js";
+import type { CensusValues } from "../censusValues.js";
+import { homePaths } from "../home.js";
+import { type ProgressReporter, silentProgress } from "../progress.js";
+import type { SetupInputs } from "../setupInputs.js";
+import { loadAutomation } from "./automation.js";
+import { resolveBackendUrl } from "./backend.js";
+import { ensurePulumiCli } from "./cli.js";
+import { engineOutputLines, trackEngineEvents } from "./events.js";
+import { type FailureContext, interruptedError, toCliError } from "./failure.js";
+import { censusValuesFrom } from "./outputs.js";
+import { resolvePassphrase } from "./passphrase.js";
+import { stackConfigFor } from "./stackConfig.js";
+
+export { warmUp } from "./automation.js";
+
+/** Where the state lives and as whom the AWS provider runs. */
+export interface PulumiTarget {
+  /** --backend-url; else PULUMI_BACKEND_URL; else the file backend under CENSUS_PINPOINT_HOME. */
+  backendUrl?: string;
+  /** AWS named profile for the provider (--profile / AWS_PROFILE). */
+  profile?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Names the stack: `<region>-<projectId>`. */
+export interface StackRef {
+  region: string;
+  projectId: string;
+}
+
+export interface DeployOptions {
+  onProgress: ProgressReporter;
+  /** Tests inject a fake; otherwise the CLI on PATH (or in the default install root). */
+  pulumiCommand?: PulumiCommand;
+  /** Report the CLI's raw output as "engine-output" events. */
+  verbose?: boolean;
+  /** Aborting it stops the update (the CLI gets SIGINT) and the result is an InterruptedError. */
+  signal?: AbortSignal;
+  /** The command line that resumes this update, quoted in error hints. */
+  resumeCommand?: string;
+}
+
+export interface DeployResult {
+  values: CensusValues;
+  /** False when the update left every resource as it was. */
+  changed: boolean;
+  stackName: string;
+  workDir: string;
+}
+
+/** Runs in this process when the CLI asks for the program; imported then, so start-up stays light. */
+async function program() {
+  const { censusPinpointStack } = await import("../../infra/stack.js");
+  return censusPinpointStack();
+}
+
+interface OpenStack {
+  stack: Stack;
+  workDir: string;
+  context: FailureContext;
+}
+
+async function openStack(
+  target: PulumiTarget,
+  ref: StackRef,
+  options: { create: boolean; onProgress: ProgressReporter; pulumiCommand?: PulumiCommand },
+): Promise<OpenStack> {
+  const { env } = target;
+  const home = homePaths(env);
+  const name = stackNameOf(ref.region, ref.projectId);
+  const workDir = home.workDir(name);
+  const context: FailureContext = { stackName: name, workDir };
+  try {
+    const [automation, pulumiCommand, backendUrl, passphrase] = await Promise.all([
+      loadAutomation(),
+      ensurePulumiCli({ pulumiCommand: options.pulumiCommand, env }),
+      resolveBackendUrl(target.backendUrl, env, home),
+      resolvePassphrase(env, options.onProgress, { create: options.create }),
+      mkdir(workDir, { recursive: true, mode: 0o700 }),
+    ]);
+    Object.assign(context, { backendUrl, passphraseSource: passphrase.source });
+    const args = { stackName: name, projectName: PROJECT_NAME, program };
+    const workspaceOptions = {
+      workDir,
+      pulumiCommand,
+      envVars: {
+        ...passphrase.envVars,
+        PULUMI_BACKEND_URL: backendUrl,
+        // The update check costs a network round trip per command and only adds noise here.
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        ...(target.profile ? { AWS_PROFILE: target.profile } : {}),
+      },
+      projectSettings: { name: PROJECT_NAME, runtime: "nodejs" as const, backend: { url: backendUrl } },
+      secretsProvider: "passphrase",
+    };
+    const stack = options.create
+      ? await automation.LocalWorkspace.createOrSelectStack(args, workspaceOptions)
+      : await automation.LocalWorkspace.selectStack(args, workspaceOptions);
+    return { stack, workDir, context };
+  } catch (error) {
+    throw toCliError(error, context);
+  }
+}
+
+function hasChanges(summary: UpdateSummary | undefined): boolean {
+  // Without a summary nothing proves the update was a no-op.
+  if (!summary?.resourceChanges) return true;
+  return Object.entries(summary.resourceChanges).some(([op, count]) => op !== "same" && (count ?? 0) > 0);
+}
+
+/** Creates or updates the stack for `inputs` and returns Census's values, the secret key in clear. */
+export async function deployStack(target: PulumiTarget, inputs: SetupInputs, options: DeployOptions): Promise<DeployResult> {
+  const resumeCommand = options.resumeCommand ?? "census-pinpoint setup";
+  const interrupted = () => options.signal?.aborted === true;
+  const { stack, workDir, context } = await openStack(target, inputs, { create: true, onProgress: options.onProgress, pulumiCommand: options.pulumiCommand });
+  const tracker = trackEngineEvents(options.onProgress);
+  // One line buffer per stream, so a partial stderr line never splices into a stdout one.
+  const [stdout, stderr] = options.verbose ? [engineOutputLines(options.onProgress), engineOutputLines(options.onProgress)] : [];
+  try {
+    await stack.setAllConfig(stackConfigFor(inputs));
+    if (interrupted()) throw interruptedError({ ...context, resumeCommand });
+    const result = await stack.up({
+      onEvent: tracker.onEvent,
+      onOutput: stdout?.write,
+      onError: stderr?.write,
+      signal: options.signal,
+      color: "never",
+      showSecrets: false,
+    });
+    return {
+      values: censusValuesFrom(result.outputs, stack.name, { showSecrets: true }),
+      changed: hasChanges(result.summary),
+      stackName: stack.name,
+      workDir,
+    };
+  } catch (error) {
+    throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interrupted: interrupted() });
+  } finally {
+    stdout?.flush();
+    stderr?.flush();
+  }
+}
+
+/** Census's values from an existing stack; the secret key is masked unless `showSecrets`. */
+export async function readStackValues(
+  target: PulumiTarget & StackRef,
+  options: { showSecrets: boolean; pulumiCommand?: PulumiCommand },
+): Promise<CensusValues> {
+  // Reading never generates a passphrase, so there is no progress to report.
+  const { stack, context } = await openStack(target, target, { create: false, onProgress: silentProgress, pulumiCommand: options.pulumiCommand });
+  try {
+    // The SDK reads outputs only together with their plaintext, so masking happens here.
+    return censusValuesFrom(await stack.outputs(), stack.name, { showSecrets: options.showSecrets });
+  } catch (error) {
+    throw toCliError(error, context);
+  }
+}
