@@ -1,0 +1,253 @@
+import { jest } from "@jest/globals";
+import { CENSUS_FORM_FIELDS, MASKED_SECRET, type CensusValues } from "../../wizard/censusValues.js";
+import { AwsCredentialsError } from "../../wizard/errors.js";
+import type { ProgressEvent } from "../../wizard/progress.js";
+import { createRenderer, type RendererOptions } from "../../wizard/render.js";
+
+class FakeStream {
+  text = "";
+  constructor(
+    readonly isTTY = false,
+    readonly columns = 100,
+  ) {}
+  write(chunk: string) {
+    this.text += chunk;
+    return true;
+  }
+}
+
+const SGR = /\x1b\[[\d;]*m/;
+const ANY_ESCAPE = /\x1b/;
+const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
+
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const VALUES: CensusValues = {
+  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+  secretAccessKey: SECRET,
+  pinpointProjectId: "0123456789abcdef0123456789abcdef",
+  stagingBucketName: "census-pinpoint-staging-123456789012-eu-west-1",
+  importerRoleArn: "arn:aws:iam::123456789012:role/CensusPinpointSegmentImporter-01234567",
+  awsRegion: "eu-west-1",
+  stagingBucketArn: "arn:aws:s3:::census-pinpoint-staging-123456789012-eu-west-1",
+  censusUserArn: "arn:aws:iam::123456789012:user/census-pinpoint-01234567",
+  censusUserName: "census-pinpoint-01234567",
+  accessKeyCreatedAt: "2025-01-01T00:00:00Z",
+};
+
+function setUp(options: Partial<RendererOptions> & { stdoutTTY?: boolean; stderrTTY?: boolean } = {}) {
+  const { stdoutTTY = false, stderrTTY = false, ...rest } = options;
+  const stdout = new FakeStream(stdoutTTY);
+  const stderr = new FakeStream(stderrTTY);
+  const renderer = createRenderer({ stdout, stderr, env: {}, ...rest });
+  return { stdout, stderr, renderer };
+}
+
+const bucketDone: ProgressEvent = { kind: "resource", phase: "done", op: "create", type: "aws:s3/bucket:Bucket", name: "census-pinpoint-staging", elapsedMs: 2140 };
+
+describe("colour", () => {
+  function colourful(options: Parameters<typeof setUp>[0]) {
+    const { stdout, stderr, renderer } = setUp(options);
+    renderer.warning("careful");
+    renderer.censusValues(VALUES, { showSecret: false });
+    renderer.stop();
+    return { stdout: SGR.test(stdout.text), stderr: SGR.test(stderr.text) };
+  }
+
+  test("on terminals", () => {
+    expect(colourful({ stdoutTTY: true, stderrTTY: true })).toEqual({ stdout: true, stderr: true });
+  });
+
+  test("NO_COLOR turns it off on terminals", () => {
+    expect(colourful({ stdoutTTY: true, stderrTTY: true, env: { NO_COLOR: "1" } })).toEqual({ stdout: false, stderr: false });
+  });
+
+  test("an empty NO_COLOR does not count (no-color.org)", () => {
+    expect(colourful({ stdoutTTY: true, stderrTTY: true, env: { NO_COLOR: "" } })).toEqual({ stdout: true, stderr: true });
+  });
+
+  test("not on pipes", () => {
+    expect(colourful({})).toEqual({ stdout: false, stderr: false });
+  });
+
+  test("each stream on its own: results piped to a file stay plain", () => {
+    expect(colourful({ stderrTTY: true })).toEqual({ stdout: false, stderr: true });
+  });
+
+  test("FORCE_COLOR colours pipes, FORCE_COLOR=0 silences terminals, NO_COLOR beats both", () => {
+    expect(colourful({ env: { FORCE_COLOR: "1" } })).toEqual({ stdout: true, stderr: true });
+    expect(colourful({ stdoutTTY: true, stderrTTY: true, env: { FORCE_COLOR: "0" } })).toEqual({ stdout: false, stderr: false });
+    expect(colourful({ env: { FORCE_COLOR: "1", NO_COLOR: "1" } })).toEqual({ stdout: false, stderr: false });
+  });
+
+  test("TERM=dumb gets neither colour nor spinner", () => {
+    const { stderr, renderer } = setUp({ stderrTTY: true, env: { TERM: "dumb" } });
+    renderer.progress({ kind: "step", message: "Checking AWS credentials" });
+    renderer.warning("careful");
+    expect(stderr.text).not.toMatch(ANY_ESCAPE);
+    expect(stderr.text).toContain("› Checking AWS credentials\n");
+  });
+
+  test("the isTTY option overrides the stream's own flag", () => {
+    const { stderr, renderer } = setUp({ stderrTTY: true, isTTY: false });
+    renderer.progress({ kind: "step", message: "Checking AWS credentials" });
+    expect(stderr.text).toBe("› Checking AWS credentials\n");
+  });
+});
+
+describe("progress without a terminal", () => {
+  test("plain lines, no spinner frames or control codes", () => {
+    const { stdout, stderr, renderer } = setUp();
+    renderer.progress({ kind: "step", message: "Checking AWS credentials" });
+    renderer.progress({ kind: "waiting", message: "Waiting for the new access key to work" });
+    renderer.progress({ kind: "resource", phase: "start", op: "create", type: "aws:s3/bucket:Bucket", name: "census-pinpoint-staging" });
+    renderer.progress(bucketDone);
+    renderer.stop();
+    expect(stderr.text).toBe(
+      [
+        "› Checking AWS credentials",
+        "› Waiting for the new access key to work",
+        "… creating aws:s3/bucket:Bucket census-pinpoint-staging",
+        "✔ created aws:s3/bucket:Bucket census-pinpoint-staging (2.1s)",
+        "",
+      ].join("\n"),
+    );
+    expect(stderr.text).not.toMatch(SPINNER);
+    expect(stdout.text).toBe("");
+  });
+
+  test("failures name the operation, with the engine's error indented", () => {
+    const { stderr, renderer } = setUp();
+    renderer.progress({
+      kind: "resource",
+      phase: "failed",
+      op: "update",
+      type: "aws:iam/role:Role",
+      name: "importer",
+      elapsedMs: 65_000,
+      error: "AccessDenied: not allowed\nrequest id: 1",
+    });
+    expect(stderr.text).toBe("✖ failed to update aws:iam/role:Role importer (1m 05s)\n    AccessDenied: not allowed\n    request id: 1\n");
+  });
+
+  test("warnings are prefixed; info is plain", () => {
+    const { stderr, renderer } = setUp();
+    renderer.progress({ kind: "warning", message: "Bucket name has a dot" });
+    renderer.progress({ kind: "info", message: "Using AWS account 123456789012" });
+    expect(stderr.text).toBe("⚠ Bucket name has a dot\nUsing AWS account 123456789012\n");
+  });
+
+  test("engine output only with --verbose", () => {
+    const quiet = setUp();
+    quiet.renderer.progress({ kind: "engine-output", line: "Updating (eu-west-1-0123)" });
+    expect(quiet.stderr.text).toBe("");
+    const verbose = setUp({ verbose: true });
+    verbose.renderer.progress({ kind: "engine-output", line: "Updating (eu-west-1-0123)" });
+    expect(verbose.stderr.text).toBe("Updating (eu-west-1-0123)\n");
+  });
+});
+
+describe("spinner on a terminal", () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  test("animates the current activity, prints finished lines above it, and stop() clears it", () => {
+    const { stdout, stderr, renderer } = setUp({ stderrTTY: true, env: { NO_COLOR: "1" } });
+    renderer.progress({ kind: "step", message: "Creating resources" });
+    expect(stderr.text).toBe("⠋ Creating resources");
+    jest.advanceTimersByTime(80);
+    expect(stderr.text.endsWith("\r\x1b[2K⠙ Creating resources")).toBe(true);
+
+    renderer.progress({ kind: "resource", phase: "start", op: "create", type: "aws:s3/bucket:Bucket", name: "census-pinpoint-staging" });
+    expect(stderr.text.endsWith("⠙ creating aws:s3/bucket:Bucket census-pinpoint-staging")).toBe(true);
+
+    stderr.text = "";
+    renderer.progress(bucketDone);
+    expect(stderr.text).toBe("\r\x1b[2K✔ created aws:s3/bucket:Bucket census-pinpoint-staging (2.1s)\n⠙ Creating resources");
+
+    stderr.text = "";
+    renderer.stop();
+    expect(stderr.text).toBe("\r\x1b[2K");
+    jest.advanceTimersByTime(1000);
+    expect(stderr.text).toBe("\r\x1b[2K");
+    expect(stdout.text).toBe("");
+  });
+
+  test("keeps the line within the terminal's width", () => {
+    const stderr = new FakeStream(true, 20);
+    const renderer = createRenderer({ stdout: new FakeStream(), stderr, env: { NO_COLOR: "1" } });
+    renderer.progress({ kind: "step", message: "A step with a long description" });
+    renderer.stop();
+    expect(stderr.text).toContain("⠋ A step with a lon\r");
+  });
+});
+
+describe("errors", () => {
+  test("message and hint on stderr, no stack", () => {
+    const { stdout, stderr, renderer } = setUp();
+    renderer.error(new AwsCredentialsError("No AWS credentials found.", "Run `aws configure` or set AWS_PROFILE."));
+    expect(stderr.text).toBe("✖ No AWS credentials found.\n  Run `aws configure` or set AWS_PROFILE.\n");
+    expect(stdout.text).toBe("");
+  });
+
+  test("an unexpected error suggests --verbose; --verbose shows the stack", () => {
+    const quiet = setUp();
+    quiet.renderer.error(new TypeError("x is undefined"));
+    expect(quiet.stderr.text).toBe("✖ x is undefined\n  Run again with --verbose for details.\n");
+    const verbose = setUp({ verbose: true });
+    verbose.renderer.error(new TypeError("x is undefined"));
+    expect(verbose.stderr.text).toContain("TypeError: x is undefined\n    at ");
+  });
+
+  test("an error stops the spinner first", () => {
+    const { stderr, renderer } = setUp({ stderrTTY: true, env: { NO_COLOR: "1" } });
+    renderer.progress({ kind: "step", message: "Checking AWS credentials" });
+    stderr.text = "";
+    renderer.error(new AwsCredentialsError("Expired token."));
+    expect(stderr.text).toBe("\r\x1b[2K✖ Expired token.\n");
+  });
+});
+
+describe("Census values", () => {
+  test("the six fields in the form's order with their labels, secret masked", () => {
+    const { stdout, stderr, renderer } = setUp();
+    renderer.censusValues(VALUES, { showSecret: false });
+    expect(stdout.text).toBe(
+      [
+        "Access Key ID           AKIAIOSFODNN7EXAMPLE",
+        `Secret Key              ${MASKED_SECRET}`,
+        "Pinpoint Project ID     0123456789abcdef0123456789abcdef",
+        "S3 Staging Bucket Name  census-pinpoint-staging-123456789012-eu-west-1",
+        "Importer Role ARN       arn:aws:iam::123456789012:role/CensusPinpointSegmentImporter-01234567",
+        "AWS Region              eu-west-1",
+        "",
+      ].join("\n"),
+    );
+    expect(stdout.text).not.toContain(SECRET);
+    expect(stderr.text).toContain("Paste these into Census (Amazon Pinpoint destination) and click Connect.");
+    expect(stderr.text).toContain("census-pinpoint credentials --show-secret");
+    expect(stderr.text).not.toContain("Store the Secret Key now");
+  });
+
+  test("the secret only when asked, on stdout only, with a warning to store it", () => {
+    const { stdout, stderr, renderer } = setUp({ stdoutTTY: true, stderrTTY: true });
+    renderer.censusValues(VALUES, { showSecret: true });
+    expect(stdout.text).toContain(SECRET);
+    expect(stdout.text).not.toContain(MASKED_SECRET);
+    expect(stderr.text).not.toContain(SECRET);
+    expect(stderr.text).toContain("Store the Secret Key now");
+    expect(stderr.text).toContain("`census-pinpoint credentials --show-secret`");
+    const labels = stdout.text.replace(new RegExp(SGR.source, "g"), "").split("\n").filter(Boolean).map((line) => line.split(/\s{2,}/)[0]);
+    expect(labels).toEqual(CENSUS_FORM_FIELDS.map(({ label }) => label));
+  });
+});
+
+describe("--json", () => {
+  test("exactly one parseable document on stdout, nothing else there", () => {
+    const { stdout, renderer } = setUp();
+    renderer.progress(bucketDone);
+    renderer.json({ ...VALUES, warnings: ["a"] });
+    expect(JSON.parse(stdout.text)).toEqual({ ...VALUES, warnings: ["a"] });
+    expect(() => renderer.json({})).toThrow(/exactly one/);
+    expect(JSON.parse(stdout.text)).toEqual({ ...VALUES, warnings: ["a"] });
+  });
+});

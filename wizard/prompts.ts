@@ -1,0 +1,193 @@
+/**
+ * The wizard's questions, asked in domain terms. This is the only module that imports the prompt
+ * library, so the flows in inputs.ts (and the commands) can be tested with a scripted `Prompter`.
+ * Answers are validated here with the same infra validators the Pulumi program uses, so a rejected
+ * answer is explained inline and asked again instead of failing later.
+ */
+import { confirm, input, select } from "@inquirer/prompts";
+import { isPinpointRegion, PINPOINT_REGION_NAMES, type PinpointRegion } from "../infra/regions.js";
+import {
+  checkProjectId,
+  InvalidInputError,
+  MAX_EXPIRATION_DAYS,
+  MIN_EXPIRATION_DAYS,
+  validateBucketName,
+  validateExpirationDays,
+  validateIamName,
+} from "../infra/validation.js";
+import { InterruptedError } from "./errors.js";
+
+/** A Pinpoint project (application) as the project listing returns it. */
+export interface PinpointProjectSummary {
+  id: string;
+  name: string;
+}
+
+export interface Prompter {
+  chooseRegion(defaultRegion?: string): Promise<PinpointRegion>;
+  /** The chosen project's ID, or undefined when the user chose to enter an ID by hand. */
+  chooseProject(projects: readonly PinpointProjectSummary[]): Promise<string | undefined>;
+  /** Rejects IDs that cannot be right; an unusual ID is returned for the caller to confirm. */
+  enterProjectId(): Promise<string>;
+  confirmUnusualProjectId(warning: string): Promise<boolean>;
+  wantsToCustomize(): Promise<boolean>;
+  enterBucketName(defaultName: string): Promise<string>;
+  enterExpirationDays(defaultDays: number): Promise<number>;
+  enterImporterRoleName(defaultName: string): Promise<string>;
+  enterCensusUserName(defaultName: string): Promise<string>;
+  /** `summary` says which account, region and project, and what will be created or changed. */
+  confirmSetup(summary: string): Promise<boolean>;
+  /** True only when the user typed exactly `expected` (surrounding spaces ignored). */
+  confirmTypedText(expected: string, message: string): Promise<boolean>;
+  confirmInstallPulumi(): Promise<boolean>;
+}
+
+export interface PrompterOptions {
+  /** Defaults to stdin. */
+  input?: NodeJS.ReadableStream;
+  /** Defaults to stderr, so that stdout carries only results (the six values, --json). */
+  output?: NodeJS.WritableStream;
+}
+
+const REGION_LOCATIONS: Record<PinpointRegion, string> = {
+  "us-east-1": "US East (N. Virginia)",
+  "us-east-2": "US East (Ohio)",
+  "us-west-2": "US West (Oregon)",
+  "ca-central-1": "Canada (Central)",
+  "eu-central-1": "Europe (Frankfurt)",
+  "eu-west-1": "Europe (Ireland)",
+  "eu-west-2": "Europe (London)",
+  "ap-south-1": "Asia Pacific (Mumbai)",
+  "ap-northeast-1": "Asia Pacific (Tokyo)",
+  "ap-northeast-2": "Asia Pacific (Seoul)",
+  "ap-southeast-1": "Asia Pacific (Singapore)",
+  "ap-southeast-2": "Asia Pacific (Sydney)",
+  "us-gov-west-1": "AWS GovCloud (US-West)",
+};
+
+const REGION_NAME_WIDTH = Math.max(...PINPOINT_REGION_NAMES.map((region) => region.length));
+
+/** Turns an infra validator into an Inquirer `validate`: its message is shown under the answer. */
+function inlineValidation(check: (answer: string) => unknown): (answer: string) => true | string {
+  return (answer) => {
+    try {
+      check(answer.trim());
+      return true;
+    } catch (error) {
+      if (error instanceof InvalidInputError) return error.message;
+      throw error;
+    }
+  };
+}
+
+// Inquirer rejects with ExitPromptError on Ctrl-C (and when the terminal goes away). Its class lives
+// in @inquirer/core, which is not our dependency, so it is recognised by name.
+function isPromptExit(error: unknown): boolean {
+  return error instanceof Error && error.name === "ExitPromptError";
+}
+
+export function createInquirerPrompter(options: PrompterOptions = {}): Prompter {
+  const context = { input: options.input, output: options.output ?? process.stderr };
+
+  async function ask<T>(prompt: Promise<T>): Promise<T> {
+    try {
+      return await prompt;
+    } catch (error) {
+      if (isPromptExit(error)) throw new InterruptedError("Cancelled.");
+      throw error;
+    }
+  }
+
+  // Pasted values often carry a trailing space or newline; validation and the answer ignore them.
+  async function text(message: string, check: (answer: string) => unknown, defaultValue?: string): Promise<string> {
+    const answer = await ask(input({ message, default: defaultValue, validate: inlineValidation(check) }, context));
+    return answer.trim();
+  }
+
+  function yesNo(message: string, defaultAnswer: boolean): Promise<boolean> {
+    return ask(confirm({ message, default: defaultAnswer }, context));
+  }
+
+  return {
+    chooseRegion(defaultRegion) {
+      return ask(
+        select(
+          {
+            message: "AWS region of your Pinpoint project",
+            choices: PINPOINT_REGION_NAMES.map((region) => ({
+              value: region,
+              name: `${region.padEnd(REGION_NAME_WIDTH)}  ${REGION_LOCATIONS[region]}`,
+              short: region,
+            })),
+            default: defaultRegion !== undefined && isPinpointRegion(defaultRegion) ? defaultRegion : undefined,
+            pageSize: PINPOINT_REGION_NAMES.length,
+            loop: false,
+          },
+          context,
+        ),
+      );
+    },
+
+    async chooseProject(projects) {
+      const answer = await ask(
+        select<string | null>(
+          {
+            message: "Pinpoint project",
+            choices: [
+              ...projects.map((project) => ({ value: project.id, name: `${project.name} (${project.id})`, short: project.id })),
+              { value: null, name: "Enter an ID by hand", short: "enter by hand" },
+            ],
+            loop: false,
+          },
+          context,
+        ),
+      );
+      return answer ?? undefined;
+    },
+
+    enterProjectId() {
+      return text("Pinpoint project ID (Pinpoint console → All projects → Project ID)", checkProjectId);
+    },
+
+    confirmUnusualProjectId(warning) {
+      return yesNo(`${warning}\nUse this project ID anyway?`, false);
+    },
+
+    wantsToCustomize() {
+      return yesNo("Customize names and expiry?", false);
+    },
+
+    enterBucketName(defaultName) {
+      return text("S3 staging bucket name", validateBucketName, defaultName);
+    },
+
+    async enterExpirationDays(defaultDays) {
+      const answer = await text(
+        `Days after which staged files are deleted (${MIN_EXPIRATION_DAYS}–${MAX_EXPIRATION_DAYS})`,
+        validateExpirationDays,
+        String(defaultDays),
+      );
+      return validateExpirationDays(answer);
+    },
+
+    enterImporterRoleName(defaultName) {
+      return text("IAM role that Pinpoint assumes to read the bucket", (name) => validateIamName("importerRoleName", name), defaultName);
+    },
+
+    enterCensusUserName(defaultName) {
+      return text("IAM user whose access key Census holds", (name) => validateIamName("censusUserName", name), defaultName);
+    },
+
+    confirmSetup(summary) {
+      return yesNo(`${summary}\nProceed?`, true);
+    },
+
+    async confirmTypedText(expected, message) {
+      return (await text(message, () => undefined)) === expected;
+    },
+
+    confirmInstallPulumi() {
+      return yesNo("The Pulumi CLI was not found. Download and install it now?", false);
+    },
+  };
+}

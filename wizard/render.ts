@@ -1,0 +1,267 @@
+/**
+ * Everything the CLI shows, and the only module that colours or animates the terminal. Results go to
+ * stdout; progress, warnings, errors and next steps go to stderr, so `> file` and `--json` capture
+ * results alone. The secret key is only ever written to stdout.
+ */
+import { Chalk, type ChalkInstance } from "chalk";
+import { CENSUS_FORM_FIELDS, MASKED_SECRET, type CensusValues } from "./censusValues.js";
+import { CliError, EXIT, exitCodeFor } from "./errors.js";
+import type { ProgressEvent } from "./progress.js";
+import type { StagingPlan } from "../infra/plan.js";
+
+/** The part of a stream the renderer uses (process.stdout and process.stderr qualify). */
+export interface TextStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface RendererOptions {
+  stdout: TextStream;
+  stderr: TextStream;
+  env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Whether stderr is a terminal (spinner, colour of progress); defaults to `stderr.isTTY`. Colour
+   * on stdout follows `stdout.isTTY` alone, so results piped to a file stay plain.
+   */
+  isTTY?: boolean;
+  /** Show raw engine output and stack traces. */
+  verbose?: boolean;
+}
+
+export interface Renderer {
+  progress(event: ProgressEvent): void;
+  warning(text: string): void;
+  info(text: string): void;
+  /** Message and hint on stderr; the stack only when verbose. */
+  error(error: unknown): void;
+  /** Census's six values in the form's order on stdout, then the next step on stderr. */
+  censusValues(values: CensusValues, options: { showSecret: boolean }): void;
+  /** `plan`'s result on stdout: every resource, then each policy document exactly as it will be sent. */
+  plan(plan: StagingPlan): void;
+  /** Exactly one JSON document per run: a second call is a bug and throws. */
+  json(document: unknown): void;
+  /** Clears the spinner; call before prompting or exiting. */
+  stop(): void;
+}
+
+type ColorLevel = 0 | 1 | 2 | 3;
+
+/**
+ * NO_COLOR (any non-empty value, per no-color.org) wins over everything, because the design promises
+ * to honour it. FORCE_COLOR then forces colour on pipes too ("0"/"false" turn it off; "2"/"3" pick
+ * 256 or true colour). Otherwise colour needs a terminal that is not TERM=dumb.
+ */
+function colorLevel(env: RendererOptions["env"], isTTY: boolean): ColorLevel {
+  if (env.NO_COLOR) return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === "0" || force === "false") return 0;
+    if (force === "2" || force === "3") return Number(force) as ColorLevel;
+    return 1;
+  }
+  return isTTY && env.TERM !== "dumb" ? 1 : 0;
+}
+
+const OPERATIONS: Record<string, { doing: string; done: string; verb: string }> = {
+  create: { doing: "creating", done: "created", verb: "create" },
+  update: { doing: "updating", done: "updated", verb: "update" },
+  delete: { doing: "deleting", done: "deleted", verb: "delete" },
+  replace: { doing: "replacing", done: "replaced", verb: "replace" },
+  "create-replacement": { doing: "creating replacement", done: "created replacement", verb: "create replacement" },
+  "delete-replaced": { doing: "deleting replaced", done: "deleted replaced", verb: "delete replaced" },
+  read: { doing: "reading", done: "read", verb: "read" },
+  refresh: { doing: "refreshing", done: "refreshed", verb: "refresh" },
+  import: { doing: "importing", done: "imported", verb: "import" },
+  same: { doing: "checking", done: "unchanged", verb: "check" },
+};
+
+function operation(op: string): { doing: string; done: string; verb: string } {
+  return OPERATIONS[op] ?? { doing: op, done: op, verb: op };
+}
+
+function formatElapsed(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  return `${Math.floor(seconds / 60)}m ${String(Math.round(seconds % 60)).padStart(2, "0")}s`;
+}
+
+const SPINNER_FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+const SPINNER_INTERVAL_MS = 80;
+
+/**
+ * One self-redrawing line at the bottom of stderr showing `current()`; permanent lines are printed
+ * above it. It animates only while there is something to show.
+ */
+function createStatusLine(stream: TextStream, style: ChalkInstance, current: () => string | undefined) {
+  let frame = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let drawn = false;
+  const clear = () => {
+    if (drawn) stream.write("\r\x1b[2K");
+    drawn = false;
+  };
+  const stopTimer = () => {
+    if (timer !== undefined) clearInterval(timer);
+    timer = undefined;
+  };
+  const draw = () => {
+    clear();
+    const text = current();
+    if (text === undefined) return stopTimer();
+    timer ??= setInterval(() => {
+      frame = (frame + 1) % SPINNER_FRAMES.length;
+      draw();
+    }, SPINNER_INTERVAL_MS).unref();
+    // A wrapped line could not be erased with one clear, so the text is cut to the terminal's width.
+    const width = Math.max((stream.columns ?? 80) - 3, 10);
+    stream.write(`${style.cyan(SPINNER_FRAMES[frame])} ${text.slice(0, width)}`);
+    drawn = true;
+  };
+  return {
+    refresh: draw,
+    print(line: string) {
+      clear();
+      stream.write(`${line}\n`);
+      draw();
+    },
+    stop() {
+      stopTimer();
+      clear();
+    },
+  };
+}
+
+export function createRenderer(options: RendererOptions): Renderer {
+  const { stdout, stderr, env, verbose = false } = options;
+  const stderrIsTTY = options.isTTY ?? stderr.isTTY === true;
+  const out = new Chalk({ level: colorLevel(env, stdout.isTTY === true) });
+  const err = new Chalk({ level: colorLevel(env, stderrIsTTY) });
+  // The spinner shows the newest unfinished resource, else the current step.
+  const inFlight = new Map<string, string>();
+  let currentStep: string | undefined;
+  // Erasing a line needs ANSI control codes, which a dumb terminal prints literally.
+  const status =
+    stderrIsTTY && env.TERM !== "dumb" ? createStatusLine(stderr, err, () => [...inFlight.values()].at(-1) ?? currentStep) : undefined;
+  const line = (text: string) => (status ? status.print(text) : stderr.write(`${text}\n`));
+  const stop = () => {
+    inFlight.clear();
+    currentStep = undefined;
+    status?.stop();
+  };
+
+  const warning = (text: string) => line(err.yellow(`⚠ ${text}`));
+  const info = (text: string) => line(text);
+  let jsonWritten = false;
+
+  function resourceEvent(event: Extract<ProgressEvent, { kind: "resource" }>): void {
+    const key = `${event.type}\0${event.name}`;
+    const { doing, done, verb } = operation(event.op);
+    const what = `${event.type} ${event.name}`;
+    const elapsed = event.elapsedMs === undefined ? "" : ` (${formatElapsed(event.elapsedMs)})`;
+    if (event.phase === "start") {
+      inFlight.set(key, `${doing} ${what}`);
+      if (status) status.refresh();
+      else line(err.dim(`… ${doing} ${what}`));
+      return;
+    }
+    inFlight.delete(key);
+    if (event.phase === "done") {
+      line(`${err.green("✔")} ${done} ${what}${err.dim(elapsed)}`);
+    } else {
+      line(err.red(`✖ failed to ${verb} ${what}${elapsed}`));
+      if (event.error) line(event.error.replace(/^/gm, "    "));
+    }
+  }
+
+  return {
+    progress(event) {
+      switch (event.kind) {
+        case "step":
+        case "waiting":
+          currentStep = event.message;
+          if (status) status.refresh();
+          else line(`› ${event.message}`);
+          return;
+        case "warning":
+          return warning(event.message);
+        case "info":
+          return info(event.message);
+        case "resource":
+          return resourceEvent(event);
+        case "engine-output":
+          if (verbose) line(err.dim(event.line));
+          return;
+      }
+    },
+
+    warning,
+    info,
+
+    error(error) {
+      stop();
+      const message = error instanceof Error ? error.message : String(error);
+      line(err.red(`✖ ${message}`));
+      const hint =
+        error instanceof CliError
+          ? error.hint
+          : exitCodeFor(error) === EXIT.unexpected && !verbose
+            ? "Run again with --verbose for details."
+            : undefined;
+      if (hint) line(`  ${hint}`);
+      if (verbose && error instanceof Error && error.stack) line(err.dim(error.stack));
+    },
+
+    censusValues(values, { showSecret }) {
+      stop();
+      const width = Math.max(...CENSUS_FORM_FIELDS.map(({ label }) => label.length));
+      for (const { key, label } of CENSUS_FORM_FIELDS) {
+        const value = key === "secretAccessKey" && !showSecret ? MASKED_SECRET : values[key];
+        stdout.write(`${out.bold(label.padEnd(width))}  ${value}\n`);
+      }
+      line("");
+      line("Paste these into Census (Amazon Pinpoint destination) and click Connect.");
+      if (showSecret) {
+        warning("Store the Secret Key now, somewhere safe. It can be shown again with `census-pinpoint credentials --show-secret`.");
+      } else {
+        info("The Secret Key is masked; show it with `census-pinpoint credentials --show-secret`.");
+      }
+    },
+
+    plan(plan) {
+      stop();
+      const write = (text = "") => stdout.write(`${text}\n`);
+      write(out.bold(`Plan for Amazon Pinpoint project ${plan.pinpointProjectId} in ${plan.region} (account ${plan.accountId})`));
+      write();
+      write(`Resources (${plan.resources.length}):`);
+      for (const resource of plan.resources) {
+        const physical = resource.physicalName ? ` → ${resource.physicalName}` : "";
+        write(`  ${out.green("+")} ${resource.type} ${out.bold(resource.name)}${physical}`);
+        const settings = Object.entries(resource.settings).map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`);
+        if (settings.length > 0) write(out.dim(`      ${settings.join(", ")}`));
+      }
+      write();
+      write(`Tags on every taggable resource: ${Object.entries(plan.tags).map(([key, value]) => `${key}=${value}`).join(", ")}`);
+      const documents: Array<[string, unknown]> = [
+        [`importerTrust: trust policy of role ${plan.importerRoleName}`, plan.policies.importerTrust],
+        ["importerAccess: the importer role's S3 read policy", plan.policies.importerAccess],
+        [`censusAccess: policy of the group of user ${plan.censusUserName}`, plan.policies.censusAccess],
+        [`bucket: bucket policy of ${plan.bucketName}`, plan.policies.bucket],
+      ];
+      for (const [title, document] of documents) {
+        write();
+        write(out.bold(title));
+        write(JSON.stringify(document, null, 2));
+      }
+    },
+
+    json(document) {
+      if (jsonWritten) throw new Error("A JSON document was already written to stdout; --json promises exactly one.");
+      jsonWritten = true;
+      stop();
+      stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    },
+
+    stop,
+  };
+}
