@@ -34,6 +34,9 @@ export class UsageError extends CliError {
   readonly exitCode = EXIT.usage;
 }
 
+/** The named stack does not exist in the backend (teardown treats this as nothing to do). Exit 2. */
+export class MissingStackError extends UsageError {}
+
 /** No, expired or insufficient AWS credentials; AccessDenied. Exit 3. */
 export class AwsCredentialsError extends CliError {
   readonly exitCode = EXIT.aws;
@@ -48,6 +51,9 @@ export class AwsRequestError extends CliError {
 export class PulumiError extends CliError {
   readonly exitCode = EXIT.pulumi;
 }
+
+/** No Pulumi CLI at all (as opposed to one too old): setup may offer to install it. Exit 4. */
+export class MissingPulumiCliError extends PulumiError {}
 
 /** `verify` found a check that fails. Exit 5. */
 export class VerificationError extends CliError {

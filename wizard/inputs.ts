@@ -103,7 +103,8 @@ export async function resolveSetupInputs(options: ResolveSetupInputsOptions): Pr
       region: validated.region,
       projectId: validated.pinpointProjectId,
       bucketName: validated.bucketName,
-      expirationDays: validated.expirationDays,
+      // Only when asked for: a re-run without it keeps what the stack already has.
+      expirationDays: (flags.expirationDays ?? customized.expirationDays) === undefined ? undefined : validated.expirationDays,
       importerRoleName: validated.importerRoleName,
       censusUserName: validated.censusUserName,
       kmsKeyArn: validated.kmsKeyArn,

@@ -39,10 +39,25 @@ export interface Renderer {
   censusValues(values: CensusValues, options: { showSecret: boolean }): void;
   /** `plan`'s result on stdout: every resource, then each policy document exactly as it will be sent. */
   plan(plan: StagingPlan): void;
+  /** A result made of plain lines on stdout (e.g. dotenv lines); no colour, so it stays parseable. */
+  lines(lines: readonly string[]): void;
+  /** A result table on stdout; rows flagged `warn` are highlighted. */
+  table(headers: readonly string[], rows: ReadonlyArray<{ cells: readonly string[]; warn?: boolean }>): void;
+  /** A checklist on stdout: ✔ passed, ✘ failed (with its fix underneath), – skipped (with why). */
+  checklist(title: string, items: readonly ChecklistItem[]): void;
   /** Exactly one JSON document per run: a second call is a bug and throws. */
   json(document: unknown): void;
   /** Clears the spinner; call before prompting or exiting. */
   stop(): void;
+}
+
+export interface ChecklistItem {
+  status: "passed" | "failed" | "skipped";
+  label: string;
+  /** What was found (shown for every status). */
+  detail?: string;
+  /** For a failed item: what to do about it. */
+  fix?: string;
 }
 
 type ColorLevel = 0 | 1 | 2 | 3;
@@ -252,6 +267,29 @@ export function createRenderer(options: RendererOptions): Renderer {
         write();
         write(out.bold(title));
         write(JSON.stringify(document, null, 2));
+      }
+    },
+
+    lines(lines) {
+      stop();
+      for (const text of lines) stdout.write(`${text}\n`);
+    },
+
+    table(headers, rows) {
+      stop();
+      const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row.cells[column] ?? "").length)));
+      const format = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ").trimEnd();
+      stdout.write(`${out.bold(format(headers))}\n`);
+      for (const row of rows) stdout.write(`${row.warn ? out.yellow(format(row.cells)) : format(row.cells)}\n`);
+    },
+
+    checklist(title, items) {
+      stop();
+      stdout.write(`${out.bold(title)}\n`);
+      const marks = { passed: out.green("✔"), failed: out.red("✘"), skipped: out.dim("–") };
+      for (const item of items) {
+        stdout.write(`${marks[item.status]} ${item.label}${item.detail ? out.dim(`: ${item.detail}`) : ""}\n`);
+        if (item.status === "failed" && item.fix) stdout.write(`    ${item.fix.replace(/\n/g, "\n    ")}\n`);
       }
     },
 

@@ -5,7 +5,8 @@ export interface SetupInputs {
   region: PinpointRegion;
   projectId: string;
   bucketName?: string;
-  expirationDays: number;
+  /** Undefined: keep the stack's current value (7 for a new stack). */
+  expirationDays?: number;
   importerRoleName?: string;
   censusUserName?: string;
   kmsKeyArn?: string;

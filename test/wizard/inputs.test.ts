@@ -3,31 +3,11 @@
 import { exitCodeFor, InterruptedError, UsageError } from "../../wizard/errors.js";
 import { resolveSetupInputs, type ProjectListing, type ResolveSetupInputsOptions } from "../../wizard/inputs.js";
 import type { ProgressEvent } from "../../wizard/progress.js";
-import type { Prompter } from "../../wizard/prompts.js";
+import { scriptedPrompter, type Script } from "../helpers/scriptedPrompter.js";
 
 const ACCOUNT_ID = "123456789012";
 const PROJECT_ID = "0123456789abcdef0123456789abcdef";
 const OTHER_PROJECT_ID = "fedcba9876543210fedcba9876543210";
-
-type Script = { [K in keyof Prompter]?: Array<Awaited<ReturnType<Prompter[K]>> | Error> };
-
-/** Answers each question from its queue, records the questions, and fails on any it was not told about. */
-function scriptedPrompter(script: Script) {
-  const asked: Array<{ question: keyof Prompter; args: unknown[] }> = [];
-  const queues = new Map(Object.entries(script).map(([question, answers]) => [question, [...(answers as unknown[])]]));
-  const prompter = new Proxy({} as Prompter, {
-    get: (_, question: keyof Prompter) => async (...args: unknown[]) => {
-      asked.push({ question, args });
-      const answers = queues.get(question);
-      if (!answers || answers.length === 0) throw new Error(`unexpected question: ${question}(${JSON.stringify(args)})`);
-      const answer = answers.shift();
-      if (answer instanceof Error) throw answer;
-      return answer;
-    },
-  });
-  const unanswered = () => [...queues].filter(([, answers]) => answers.length > 0).map(([question]) => question);
-  return { prompter, asked, questions: () => asked.map(({ question }) => question), unanswered };
-}
 
 const listed = (...projects: Array<{ id: string; name: string }>) => async (): Promise<ProjectListing> => ({ ok: true, projects });
 
@@ -66,7 +46,7 @@ describe("interactive", () => {
   test("happy path: region, then a project from the list, no customizing", async () => {
     const flow = run({ defaultRegion: "eu-west-1", script: { chooseRegion: ["eu-west-1"], chooseProject: [PROJECT_ID], wantsToCustomize: [false] } });
     const { inputs, warnings } = await flow.result;
-    expect(inputs).toEqual({ region: "eu-west-1", projectId: PROJECT_ID, expirationDays: 7 });
+    expect(inputs).toEqual({ region: "eu-west-1", projectId: PROJECT_ID });
     expect(warnings).toEqual([]);
     expect(flow.questions()).toEqual(["chooseRegion", "chooseProject", "wantsToCustomize"]);
     expect(flow.asked[0].args).toEqual(["eu-west-1"]);
@@ -260,7 +240,7 @@ describe("flag validation", () => {
 describe("non-interactive", () => {
   test("never asks: flags and the environment are enough", async () => {
     const flow = run({ interactive: false, env: { AWS_REGION: "eu-west-2" }, flags: { projectId: PROJECT_ID } });
-    expect((await flow.result).inputs).toEqual({ region: "eu-west-2", projectId: PROJECT_ID, expirationDays: 7 });
+    expect((await flow.result).inputs).toEqual({ region: "eu-west-2", projectId: PROJECT_ID });
     expect(flow.asked).toEqual([]);
     expect(flow.listedRegions).toEqual([]);
   });

@@ -3,7 +3,7 @@
  * says what happened and a hint with the next step. Detection goes by error name and CLI text, not
  * `instanceof`, so this module never loads the Automation API itself.
  */
-import { CliError, InterruptedError, PulumiError, UsageError } from "../errors.js";
+import { CliError, InterruptedError, MissingPulumiCliError, MissingStackError, PulumiError, UsageError } from "../errors.js";
 import { isServiceBackend, localPath, lockDirectory } from "./backend.js";
 import type { ResourceFailure } from "./events.js";
 import { INSTALL_HINT, MINIMUM_PULUMI_VERSION } from "./requirements.js";
@@ -40,8 +40,8 @@ export function isMissingCli(error: unknown): boolean {
   return failure !== undefined && /Command failed with ENOENT|spawn \S+ ENOENT/.test(failure.text);
 }
 
-function missingCliError(): PulumiError {
-  return new PulumiError(
+function missingCliError(): MissingPulumiCliError {
+  return new MissingPulumiCliError(
     "The Pulumi CLI was not found. census-pinpoint provisions through it.",
     `${INSTALL_HINT} (version ${MINIMUM_PULUMI_VERSION} or newer), then run this command again.`,
   );
@@ -131,7 +131,7 @@ export function toCliError(error: unknown, context: FailureContext = {}): unknow
   if (isMissingCli(error)) return missingCliError();
   if (name === "ConcurrentUpdateError" || LOCKED.test(text)) return lockedError(text, context);
   if (name === "StackNotFoundError") {
-    return new UsageError(
+    return new MissingStackError(
       `There is no ${stackLabel(context)} in the backend ${context.backendUrl ?? "in use"}.`,
       "Run `census-pinpoint setup` for this region and project ID first, or pass the --backend-url it used.",
     );

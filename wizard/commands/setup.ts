@@ -1,0 +1,210 @@
+/**
+ * `setup`: inputs, read-only preflight, confirmation, then the Pulumi update, and Census's six values.
+ * Nothing is written to AWS or the state backend before the user confirmed (or passed --yes).
+ */
+import { defaultBucketName, stackName } from "../../infra/names.js";
+import type { PinpointRegion } from "../../infra/regions.js";
+import { bucketAvailability, bucketTakenMessage } from "../aws/bucket.js";
+import { configuredRegion } from "../aws/configuredRegion.js";
+import { getCallerIdentity, type CallerIdentity } from "../aws/identity.js";
+import { findPinpointProject, listPinpointProjects } from "../aws/pinpoint.js";
+import type { CensusValues } from "../censusValues.js";
+import type { CommandContext, ParsedFlags } from "../cli.js";
+import { MissingPulumiCliError, MissingStackError, UsageError } from "../errors.js";
+import { ensureHomeWritable, homePaths } from "../home.js";
+import { resolveSetupInputs } from "../inputs.js";
+import { checkOutputFile, writeOutputFile } from "../outputFile.js";
+import { createInquirerPrompter, type Prompter } from "../prompts.js";
+import { defaultInstallRoot, ensurePulumiCli, installPulumiCli } from "../pulumi/cli.js";
+import { deployStack, readStackValues, warmUp, type PulumiTarget } from "../pulumi/workspace.js";
+import type { AwsTarget, SetupInputs } from "../setupInputs.js";
+import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import { flagText, setupFlags } from "./flags.js";
+import { runInterruptibly } from "./interruptibleUpdate.js";
+import { pulumiTargetFrom } from "./stackSelection.js";
+
+export async function setupCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
+  const { io, render, interactive } = context;
+  if (!interactive && flags.yes !== true) {
+    throw new UsageError(
+      "setup creates AWS resources, and without a terminal nothing can be confirmed: pass --yes to go ahead.",
+      "In CI: census-pinpoint setup --no-input --yes --region <region> --project-id <id>",
+    );
+  }
+  const outputFile = flagText(flags, "outputFile");
+  const force = flags.force === true;
+  if (outputFile !== undefined) await checkOutputFile(outputFile, force);
+  await ensureHomeWritable(homePaths(io.env));
+  // The Automation API takes seconds to load, and finding the CLI runs `pulumi version`: both happen
+  // while the user answers.
+  warmUp();
+  const pulumiLookup = ensurePulumiCli({ pulumiCommand: context.pulumiCommand, env: io.env });
+  pulumiLookup.catch(() => {});
+
+  const target = pulumiTargetFrom(flags, context);
+  const prompter = context.prompter ?? createInquirerPrompter();
+  const identity = identityLookup(target.profile, (who) => render.info(`Using AWS account ${who.accountId} as ${who.arn}.`));
+  const { inputs, warnings } = await resolveSetupInputs({
+    flags: setupFlags(flags),
+    env: io.env,
+    interactive,
+    prompter,
+    listProjects: (region) => listPinpointProjects({ region, profile: target.profile }),
+    defaultRegion: await configuredRegion(target.profile, io.env),
+    accountId: async (region) => (await identity(region)).accountId,
+    onProgress: render.progress,
+  });
+  for (const warning of warnings) render.warning(warning);
+  const aws: AwsTarget = { region: inputs.region, profile: target.profile };
+  const { accountId } = await identity(inputs.region);
+
+  const pulumiCommand = await findOrInstallPulumi(pulumiLookup, context, prompter);
+  const preflight = await runPreflight(target, aws, inputs, accountId, { ...context, pulumiCommand });
+  for (const warning of preflight.warnings) render.warning(warning);
+
+  if (!(await confirmed(flags, context, prompter, confirmationSummary(inputs, accountId, preflight)))) {
+    render.info("Nothing was created.");
+    return;
+  }
+
+  const resumeCommand = resumeCommandFor(flags, inputs);
+  const deployed = await runInterruptibly(context, { stackName: stackName(inputs.region, inputs.projectId), resumeCommand }, (signal) =>
+    deployStack(target, inputs, { onProgress: render.progress, pulumiCommand, verbose: flags.verbose === true, signal, resumeCommand }),
+  );
+  if (!deployed.changed) render.info(`No changes: stack ${deployed.stackName} was already up to date.`);
+
+  const document = resultDocument(deployed.values, deployed.stackName, deployed.changed, warnings);
+  if (flags.json === true) render.json(document);
+  else render.censusValues(deployed.values, { showSecret: true });
+  if (outputFile !== undefined) {
+    await writeOutputFile(outputFile, document, force);
+    render.info(`Wrote the values to ${outputFile} (readable only by you).`);
+  }
+}
+
+/** The six values in Census's order first, then what scripts need to find the stack again. */
+function resultDocument(values: CensusValues, stack: string, changed: boolean, warnings: string[]) {
+  return { ...values, stackName: stack, changed, warnings };
+}
+
+/** One STS call per run, made when the region is known; reports who we are once. */
+function identityLookup(profile: string | undefined, onFound: (identity: CallerIdentity) => void) {
+  let lookup: Promise<CallerIdentity> | undefined;
+  return (region: PinpointRegion) =>
+    (lookup ??= getCallerIdentity({ region, profile }).then((identity) => {
+      onFound(identity);
+      return identity;
+    }));
+}
+
+/** The CLI on PATH; when there is none and the user may be asked, an install with their consent. */
+async function findOrInstallPulumi(lookup: Promise<PulumiCommand>, context: CommandContext, prompter: Prompter) {
+  context.render.progress({ kind: "step", message: "Looking for the Pulumi CLI" });
+  try {
+    return await lookup;
+  } catch (error) {
+    if (!(error instanceof MissingPulumiCliError) || !context.interactive) throw error;
+    context.render.stop();
+    context.render.warning(`${error.message} ${error.hint ?? ""}`);
+    if (!(await prompter.confirmInstallPulumi())) throw error;
+    const root = defaultInstallRoot(context.io.env);
+    context.render.progress({ kind: "step", message: `Installing the Pulumi CLI into ${root}` });
+    const installed = await installPulumiCli(root);
+    context.render.info(`Installed the Pulumi CLI ${installed.version?.version ?? ""} into ${root}.`);
+    return installed;
+  }
+}
+
+interface Preflight {
+  stackExists: boolean;
+  bucketName: string;
+  warnings: string[];
+}
+
+/**
+ * Read-only checks before anything is written: the project exists (a Pinpoint API failure is only a
+ * warning: the service is past its end of support), and the bucket name is free or this stack's.
+ */
+async function runPreflight(
+  target: PulumiTarget,
+  aws: AwsTarget,
+  inputs: SetupInputs,
+  accountId: string,
+  context: CommandContext,
+): Promise<Preflight> {
+  const { render } = context;
+  const warnings: string[] = [];
+  render.progress({ kind: "step", message: `Checking Pinpoint project ${inputs.projectId} in ${inputs.region}` });
+  const project = await findPinpointProject(aws, inputs.projectId);
+  if (project.status === "not-found") {
+    throw new UsageError(
+      `There is no Amazon Pinpoint project ${inputs.projectId} in ${inputs.region} for account ${accountId}.`,
+      "Check the project ID (Pinpoint console → All projects) and pass --region with the region the project is in.",
+    );
+  }
+  if (project.status === "unavailable") warnings.push(`Could not confirm that the Pinpoint project exists: ${project.reason}. Continuing.`);
+
+  render.progress({ kind: "step", message: "Checking the stack's state" });
+  const existing = await existingStackValues(target, inputs, context);
+  const bucketName = inputs.bucketName ?? existing?.stagingBucketName ?? defaultBucketName(accountId, inputs.region);
+  render.progress({ kind: "step", message: `Checking that the bucket name ${bucketName} is available` });
+  const bucket = await bucketAvailability(aws, bucketName);
+  if (bucket.status === "taken") throw new UsageError(bucketTakenMessage(bucketName, accountId, inputs.region));
+  if (bucket.status === "yours" && existing?.stagingBucketName !== bucketName) {
+    throw new UsageError(
+      `The S3 bucket "${bucketName}" already exists in your account${bucket.region ? ` (in ${bucket.region})` : ""} and this stack does not manage it.`,
+      "census-pinpoint creates its own bucket and deletes it on teardown, so it never adopts one: choose another name with --bucket-name, or delete that bucket if it is unused.",
+    );
+  }
+  render.stop();
+  return { stackExists: existing !== undefined, bucketName, warnings };
+}
+
+/** The stack's current outputs, or undefined when there is no stack yet (or it never completed). */
+async function existingStackValues(target: PulumiTarget, inputs: SetupInputs, context: CommandContext): Promise<CensusValues | undefined> {
+  try {
+    return await readStackValues({ ...target, region: inputs.region, projectId: inputs.projectId }, { showSecrets: false, pulumiCommand: context.pulumiCommand });
+  } catch (error) {
+    if (error instanceof MissingStackError) return undefined;
+    if (error instanceof Error && /lacks the output/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+function confirmationSummary(inputs: SetupInputs, accountId: string, preflight: Preflight): string {
+  const name = stackName(inputs.region, inputs.projectId);
+  const what = preflight.stackExists
+    ? `Update stack ${name} in place (unchanged resources are left alone).`
+    : "Create: the S3 staging bucket (with its lifecycle rule, encryption, public access block and TLS-only policy), " +
+      "the importer role Pinpoint assumes with its policy, and the IAM user, group, policy and access key Census uses.";
+  return [
+    `AWS account:      ${accountId}`,
+    `Region:           ${inputs.region}`,
+    `Pinpoint project: ${inputs.projectId}`,
+    `Staging bucket:   ${preflight.bucketName}`,
+    what,
+  ].join("\n");
+}
+
+/** --yes, or the user's answer (without a terminal, --yes was required up front). */
+async function confirmed(flags: ParsedFlags, context: CommandContext, prompter: Prompter, summary: string): Promise<boolean> {
+  if (flags.yes === true) return true;
+  context.render.stop();
+  return prompter.confirmSetup(summary);
+}
+
+/** The command that resumes this run: the same inputs, without questions. */
+function resumeCommandFor(flags: ParsedFlags, inputs: SetupInputs): string {
+  const parts = ["census-pinpoint setup", `--region ${inputs.region}`, `--project-id ${inputs.projectId}`];
+  const keep: Array<[string, string | undefined]> = [
+    ["--bucket-name", inputs.bucketName],
+    ["--expiration-days", inputs.expirationDays?.toString()],
+    ["--importer-role-name", inputs.importerRoleName],
+    ["--census-user-name", inputs.censusUserName],
+    ["--kms-key-arn", inputs.kmsKeyArn],
+    ["--profile", flagText(flags, "profile")],
+    ["--backend-url", flagText(flags, "backendUrl")],
+  ];
+  for (const [flag, value] of keep) if (value !== undefined) parts.push(`${flag} ${value}`);
+  return [...parts, "--yes"].join(" ");
+}

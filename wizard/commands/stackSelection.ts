@@ -1,0 +1,80 @@
+/**
+ * How the day-2 commands find their stack: --stack, or --region with --project-id; otherwise the only
+ * stack in the backend, or (in a terminal) one picked from a list.
+ */
+import { stackName } from "../../infra/names.js";
+import { InvalidInputError, validateRegion } from "../../infra/validation.js";
+import type { CommandContext, ParsedFlags } from "../cli.js";
+import { MissingStackError, UsageError } from "../errors.js";
+import { createInquirerPrompter } from "../prompts.js";
+import { listStacks, parseStackName } from "../pulumi/stacks.js";
+import type { PulumiTarget, StackRef } from "../pulumi/workspace.js";
+import { flagText } from "./flags.js";
+
+export interface SelectedStack {
+  target: PulumiTarget;
+  ref: StackRef;
+  name: string;
+}
+
+/** Backend and AWS profile from the flags, else the environment. */
+export function pulumiTargetFrom(flags: ParsedFlags, context: CommandContext): PulumiTarget {
+  return {
+    backendUrl: flagText(flags, "backendUrl"),
+    profile: flagText(flags, "profile") ?? context.io.env.AWS_PROFILE,
+    env: context.io.env,
+  };
+}
+
+function regionFlag(value: string): string {
+  try {
+    return validateRegion(value);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new UsageError(`--region: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function selectStack(flags: ParsedFlags, context: CommandContext): Promise<SelectedStack> {
+  const target = pulumiTargetFrom(flags, context);
+  const named = flagText(flags, "stack");
+  const region = flagText(flags, "region");
+  const projectId = flagText(flags, "projectId");
+  if (named !== undefined) {
+    const ref = parseStackName(named);
+    if (!ref) throw new UsageError(`--stack: "${named}" is not a census-pinpoint stack name (<region>-<projectId>, e.g. us-east-1-0123456789abcdef0123456789abcdef).`);
+    return { target, ref, name: named };
+  }
+  if (region !== undefined && projectId !== undefined) {
+    const ref = { region: regionFlag(region), projectId: projectId.trim() };
+    return { target, ref, name: stackName(ref.region, ref.projectId) };
+  }
+  const all = await listStacks(target, { pulumiCommand: context.pulumiCommand });
+  const candidates = all.filter(
+    (stack) => stack.ref && (region === undefined || stack.ref.region === region) && (projectId === undefined || stack.ref.projectId === projectId),
+  );
+  const wanted = [region && `region ${region}`, projectId && `project ${projectId}`].filter(Boolean).join(" and ");
+  if (candidates.length === 0) {
+    throw new MissingStackError(
+      `No census-pinpoint stack${wanted ? ` for ${wanted}` : ""} in the backend ${target.backendUrl ?? context.io.env.PULUMI_BACKEND_URL ?? "under CENSUS_PINPOINT_HOME"}.`,
+      "Run `census-pinpoint setup` first, or pass the --backend-url the stack was created with.",
+    );
+  }
+  const only = candidates.length === 1 ? candidates[0] : undefined;
+  if (only?.ref) {
+    context.render.info(`Using stack ${only.name}.`);
+    return { target, ref: only.ref, name: only.name };
+  }
+  if (!context.interactive) {
+    throw new UsageError(
+      `${candidates.length} census-pinpoint stacks match: ${candidates.map((stack) => stack.name).join(", ")}.`,
+      "Pass --stack <name>, or --region and --project-id.",
+    );
+  }
+  const prompter = context.prompter ?? createInquirerPrompter();
+  const chosen = await prompter.chooseStack(
+    candidates.map((stack) => ({ name: stack.name, detail: stack.lastUpdate ? `last updated ${stack.lastUpdate}` : "never updated" })),
+  );
+  const ref = parseStackName(chosen)!;
+  return { target, ref, name: chosen };
+}
