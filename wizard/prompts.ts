@@ -40,6 +40,10 @@ export interface Prompter {
   /** True only when the user typed exactly `expected` (surrounding spaces ignored). */
   confirmTypedText(expected: string, message: string): Promise<boolean>;
   confirmInstallPulumi(): Promise<boolean>;
+  /** Which of several stacks a day-2 command acts on. */
+  chooseStack(stacks: ReadonlyArray<{ name: string; detail: string }>): Promise<string>;
+  /** rotate-key's phase 2: yes only once Census uses the new key (default no: deleting early breaks Census). */
+  confirmOldKeyDeletion(oldAccessKeyId: string): Promise<boolean>;
 }
 
 export interface PrompterOptions {
@@ -188,6 +192,23 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
 
     confirmInstallPulumi() {
       return yesNo("The Pulumi CLI was not found. Download and install it now?", false);
+    },
+
+    chooseStack(stacks) {
+      return ask(
+        select(
+          {
+            message: "Which stack?",
+            choices: stacks.map((stack) => ({ value: stack.name, name: `${stack.name}  ${stack.detail}`, short: stack.name })),
+            loop: false,
+          },
+          context,
+        ),
+      );
+    },
+
+    confirmOldKeyDeletion(oldAccessKeyId) {
+      return yesNo(`Census uses the new key and its test passed — delete the old key ${oldAccessKeyId} now?`, false);
     },
   };
 }

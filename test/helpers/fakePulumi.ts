@@ -11,7 +11,7 @@ import * as automation from "@pulumi/pulumi/automation/index.js";
 import { EventsClient } from "@pulumi/pulumi/proto/events_grpc_pb.js";
 import { EventRequest } from "@pulumi/pulumi/proto/events_pb.js";
 import { SemVer } from "semver";
-import { TEST_ACCESS_KEY_ID, TEST_ACCOUNT_ID, TEST_SECRET_KEY } from "./pulumiMocks.js";
+import { TEST_ACCESS_KEY_ID, TEST_ACCOUNT_ID, TEST_SECOND_ACCESS_KEY_ID, TEST_SECRET_KEY } from "./pulumiMocks.js";
 
 /** The SDK's internal result type and error factory (exported at runtime, absent from its typings). */
 const sdk = automation as unknown as {
@@ -101,6 +101,32 @@ function flagValue(args: string[], flag: string): string | undefined {
   return at >= 0 ? args[at + 1] : undefined;
 }
 
+/**
+ * The access key of each generation (see infra/names.ts): AWS's two documented example keys, then
+ * made-up ones in their style.
+ */
+export function fakeAccessKey(generation: number): { id: string; secret: string } {
+  if (generation === 1) return { id: TEST_ACCESS_KEY_ID, secret: TEST_SECRET_KEY };
+  if (generation === 2) return { id: TEST_SECOND_ACCESS_KEY_ID, secret: "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY" };
+  return { id: `AKIAEXAMPLEGEN${String(generation).padStart(6, "0")}`, secret: `wJalrXUtnFEMI/K7MDENG/GEN${generation}EXAMPLEKEY` };
+}
+
+/**
+ * The keys the component keeps: the current generation's, and during a rotation the one before. The
+ * first key's creation date is fixed; later ones are created when an `up` first asks for them.
+ */
+function accessKeyOutputs(config: Record<string, string>, createdAt: (generation: number) => string): Record<string, string> {
+  const generation = Number(config["census-pinpoint:accessKeyGeneration"] ?? "1");
+  const rotating = config["census-pinpoint:keepPreviousAccessKey"] === "true" && generation > 1;
+  const current = fakeAccessKey(generation);
+  return {
+    accessKeyId: current.id,
+    secretAccessKey: current.secret,
+    accessKeyCreatedAt: generation === 1 ? "2026-11-01T00:00:00Z" : createdAt(generation),
+    ...(rotating ? { previousAccessKeyId: fakeAccessKey(generation - 1).id } : {}),
+  };
+}
+
 function outputsFor(config: Record<string, string>): Record<string, string> {
   const region = config["aws:region"]!;
   const projectId = config["census-pinpoint:pinpointProjectId"]!;
@@ -108,8 +134,6 @@ function outputsFor(config: Record<string, string>): Record<string, string> {
   const role = config["census-pinpoint:importerRoleName"] ?? `CensusPinpointSegmentImporter-${projectId.slice(0, 8)}`;
   const user = config["census-pinpoint:censusUserName"] ?? `census-pinpoint-${projectId.slice(0, 8)}`;
   return {
-    accessKeyId: TEST_ACCESS_KEY_ID,
-    secretAccessKey: TEST_SECRET_KEY,
     pinpointProjectId: projectId,
     stagingBucketName: bucket,
     importerRoleArn: `arn:aws:iam::${TEST_ACCOUNT_ID}:role/${role}`,
@@ -117,7 +141,6 @@ function outputsFor(config: Record<string, string>): Record<string, string> {
     stagingBucketArn: `arn:aws:s3:::${bucket}`,
     censusUserArn: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/${user}`,
     censusUserName: user,
-    accessKeyCreatedAt: "2026-11-01T00:00:00Z",
   };
 }
 
@@ -128,6 +151,7 @@ export class FakePulumi {
   readonly stacks = new Map<string, FakeStack>();
   private readonly pending: Array<{ prefix: string; failure: FakeFailure }> = [];
   private sequence = 0;
+  private readonly keysCreated = new Map<string, string>();
 
   constructor(options: { version?: string } = {}) {
     this.version = new SemVer(options.version ?? "3.210.0");
@@ -163,6 +187,12 @@ export class FakePulumi {
     return this.answer(args, onOutput);
   };
 
+  private keyCreatedAt(stack: string, generation: number): string {
+    const key = `${stack}#${generation}`;
+    if (!this.keysCreated.has(key)) this.keysCreated.set(key, new Date().toISOString());
+    return this.keysCreated.get(key)!;
+  }
+
   private result(stdout: string): object {
     return new sdk.CommandResult(stdout, "", 0);
   }
@@ -196,6 +226,18 @@ export class FakePulumi {
       return this.result("");
     }
     if (first === "up") return this.up(args, onOutput);
+    if (first === "config" && second === "--show-secrets" && args[2] === "--json") {
+      const [, stack] = this.stack(args);
+      return this.result(JSON.stringify(Object.fromEntries(Object.entries(stack.config).map(([key, value]) => [key, { value, secret: false }]))));
+    }
+    if (first === "stack" && second === "ls" && args[2] === "--json") {
+      // As the CLI summarises them: lastUpdate only for a stack that had one.
+      const summaries = [...this.stacks].map(([name, stack]) => {
+        const last = stack.history.at(-1) as { endTime?: string } | undefined;
+        return { name, current: false, updateInProgress: false, ...(last?.endTime ? { lastUpdate: last.endTime } : {}) };
+      });
+      return this.result(JSON.stringify(summaries));
+    }
     if (first === "stack" && second === "output") {
       const [, stack] = this.stack(args);
       const show = args.includes("--show-secrets");
@@ -222,7 +264,7 @@ export class FakePulumi {
     const resourceChanges: Record<string, number> = {};
     for (const [type] of RESOURCES) resourceChanges[opOf(type)] = (resourceChanges[opOf(type)] ?? 0) + 1;
     stack.deployedConfig = config;
-    stack.outputs = outputsFor(stack.config);
+    stack.outputs = { ...outputsFor(stack.config), ...accessKeyOutputs(stack.config, (generation) => this.keyCreatedAt(name, generation)) };
     const started = new Date();
     stack.history.push({
       version: stack.history.length + 1,

@@ -5,7 +5,7 @@
  * failures are thrown as the CLI's typed errors.
  */
 import { mkdir } from "node:fs/promises";
-import type { PulumiCommand, Stack, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
+import type { ConfigMap, LocalWorkspace, OutputMap, PulumiCommand, Stack, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
 import { PROJECT_NAME, stackName as stackNameOf } from "../../infra/names.js";
 import type { CensusValues } from "../censusValues.js";
 import { homePaths } from "../home.js";
@@ -49,6 +49,16 @@ export interface DeployOptions {
   resumeCommand?: string;
 }
 
+/** What an update of an already opened stack needs: the CLI is the one the stack was opened with. */
+export type UpdateOptions = Omit<DeployOptions, "pulumiCommand">;
+
+export interface UpdateResult {
+  /** Every stack output, the secret ones in clear. */
+  outputs: OutputMap;
+  /** False when the update left every resource as it was. */
+  changed: boolean;
+}
+
 export interface DeployResult {
   values: CensusValues;
   /** False when the update left every resource as it was. */
@@ -63,13 +73,17 @@ async function program() {
   return censusPinpointStack();
 }
 
-interface OpenStack {
+export interface OpenStack {
   stack: Stack;
   workDir: string;
   context: FailureContext;
 }
 
-async function openStack(
+/**
+ * The stack `<region>-<projectId>` in its work dir, with backend, passphrase and CLI resolved. With
+ * `create: false` a missing stack is a UsageError naming `setup`. Errors are already typed.
+ */
+export async function openStack(
   target: PulumiTarget,
   ref: StackRef,
   options: { create: boolean; onProgress: ProgressReporter; pulumiCommand?: PulumiCommand },
@@ -119,14 +133,24 @@ function hasChanges(summary: UpdateSummary | undefined): boolean {
 
 /** Creates or updates the stack for `inputs` and returns Census's values, the secret key in clear. */
 export async function deployStack(target: PulumiTarget, inputs: SetupInputs, options: DeployOptions): Promise<DeployResult> {
-  const resumeCommand = options.resumeCommand ?? "census-pinpoint setup";
+  const opened = await openStack(target, inputs, { create: true, onProgress: options.onProgress, pulumiCommand: options.pulumiCommand });
+  const { outputs, changed } = await updateStack(opened, stackConfigFor(inputs), { ...options, resumeCommand: options.resumeCommand ?? "census-pinpoint setup" });
+  return { values: censusValuesFrom(outputs, opened.stack.name, { showSecrets: true }), changed, stackName: opened.stack.name, workDir: opened.workDir };
+}
+
+/**
+ * Writes `config` into the stack (keys left out keep their values) and runs `up`: the one update path
+ * of setup and rotate-key. Engine events go to `onProgress`, failures come back typed, with the
+ * resume command in their hint.
+ */
+export async function updateStack({ stack, context }: OpenStack, config: ConfigMap, options: UpdateOptions): Promise<UpdateResult> {
+  const { resumeCommand } = options;
   const interrupted = () => options.signal?.aborted === true;
-  const { stack, workDir, context } = await openStack(target, inputs, { create: true, onProgress: options.onProgress, pulumiCommand: options.pulumiCommand });
   const tracker = trackEngineEvents(options.onProgress);
   // One line buffer per stream, so a partial stderr line never splices into a stdout one.
   const [stdout, stderr] = options.verbose ? [engineOutputLines(options.onProgress), engineOutputLines(options.onProgress)] : [];
   try {
-    await stack.setAllConfig(stackConfigFor(inputs));
+    await stack.setAllConfig(config);
     if (interrupted()) throw interruptedError({ ...context, resumeCommand });
     const result = await stack.up({
       onEvent: tracker.onEvent,
@@ -136,12 +160,7 @@ export async function deployStack(target: PulumiTarget, inputs: SetupInputs, opt
       color: "never",
       showSecrets: false,
     });
-    return {
-      values: censusValuesFrom(result.outputs, stack.name, { showSecrets: true }),
-      changed: hasChanges(result.summary),
-      stackName: stack.name,
-      workDir,
-    };
+    return { outputs: result.outputs, changed: hasChanges(result.summary) };
   } catch (error) {
     throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interrupted: interrupted() });
   } finally {
@@ -150,17 +169,47 @@ export async function deployStack(target: PulumiTarget, inputs: SetupInputs, opt
   }
 }
 
-/** Census's values from an existing stack; the secret key is masked unless `showSecrets`. */
+/** The stack's config as `pulumi config --json` has it. */
+export async function readStackConfig({ stack, context }: OpenStack): Promise<ConfigMap> {
+  try {
+    return await stack.getAllConfig();
+  } catch (error) {
+    throw toCliError(error, context);
+  }
+}
+
+/** PulumiCommand.run: present at runtime (the SDK runs every command through it), absent from its typings. */
+interface CliRunner {
+  run(args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string }>;
+}
+
+/**
+ * The stack's outputs. The SDK's `stack.outputs()` always fetches the plaintext too, so without
+ * `showSecrets` the CLI is asked for the masked outputs alone: a secret nobody asked for never
+ * leaves the state.
+ */
+export async function readStackOutputs({ stack, context }: OpenStack, { showSecrets }: { showSecrets: boolean }): Promise<OutputMap> {
+  try {
+    if (showSecrets) return await stack.outputs();
+    // openStack always makes a LocalWorkspace. Running one CLI command is internal to the SDK (its
+    // runPulumiCmd, and PulumiCommand.run that the typings hide), so this does what runPulumiCmd does.
+    const workspace = stack.workspace as LocalWorkspace;
+    const cli = workspace.pulumiCommand as unknown as CliRunner;
+    const env = { ...(workspace.pulumiHome ? { PULUMI_HOME: workspace.pulumiHome } : {}), ...workspace.envVars };
+    const result = await cli.run(["stack", "output", "--json", "--stack", stack.name], workspace.workDir, env);
+    const masked = JSON.parse(result.stdout) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(masked).map(([name, value]) => [name, { value, secret: value === "[secret]" }]));
+  } catch (error) {
+    throw toCliError(error, context);
+  }
+}
+
+/** Census's values from an existing stack; the secret key is masked (and never read) unless `showSecrets`. */
 export async function readStackValues(
   target: PulumiTarget & StackRef,
   options: { showSecrets: boolean; pulumiCommand?: PulumiCommand },
 ): Promise<CensusValues> {
   // Reading never generates a passphrase, so there is no progress to report.
-  const { stack, context } = await openStack(target, target, { create: false, onProgress: silentProgress, pulumiCommand: options.pulumiCommand });
-  try {
-    // The SDK reads outputs only together with their plaintext, so masking happens here.
-    return censusValuesFrom(await stack.outputs(), stack.name, { showSecrets: options.showSecrets });
-  } catch (error) {
-    throw toCliError(error, context);
-  }
+  const opened = await openStack(target, target, { create: false, onProgress: silentProgress, pulumiCommand: options.pulumiCommand });
+  return censusValuesFrom(await readStackOutputs(opened, options), opened.stack.name, { showSecrets: options.showSecrets });
 }

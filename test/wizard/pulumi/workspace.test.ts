@@ -197,6 +197,16 @@ describe("readStackValues", () => {
     expect(fake.callsTo("config")).toHaveLength(1);
   });
 
+  test("masked, the plaintext never leaves the state: Pulumi is not asked for it", async () => {
+    const fake = new FakePulumi();
+    await deployStack({ env: temp.env }, INPUTS, { onProgress: () => {}, pulumiCommand: fake });
+    fake.calls.length = 0;
+    await readStackValues({ env: temp.env, ...INPUTS }, { showSecrets: false, pulumiCommand: fake });
+
+    expect(fake.callsTo("stack output").map((call) => call.args)).toEqual([["stack", "output", "--json", "--stack", STACK]]);
+    expect(fake.callsTo("stack output")[0]!.env.PULUMI_CONFIG_PASSPHRASE_FILE).toBe(join(temp.home, "passphrase"));
+  });
+
   test("a stack that does not exist is a usage error that points at setup", async () => {
     const fake = new FakePulumi();
     const error = await readStackValues({ env: temp.env, region: "eu-west-1", projectId: INPUTS.projectId }, { showSecrets: false, pulumiCommand: fake }).catch((e: unknown) => e);

@@ -1,0 +1,128 @@
+/**
+ * Zero-downtime rotation of the Census access key, through the stack's config so that the state stays
+ * the source of truth (infra/names.ts activeKeyGenerations): phase 1 raises `accessKeyGeneration` and
+ * keeps the previous key (IAM allows two per user), phase 2 drops the previous key once Census uses
+ * the new one. Never prints: the command decides what to show and when to ask.
+ */
+import type { ConfigMap, OutputMap, PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import { activeKeyGenerations, PROJECT_NAME } from "../../infra/names.js";
+import { InvalidInputError, validateAccessKeyGeneration, validateKeepPreviousAccessKey } from "../../infra/validation.js";
+import type { CensusValues } from "../censusValues.js";
+import { PulumiError, UsageError } from "../errors.js";
+import { silentProgress } from "../progress.js";
+import { censusValuesFrom } from "./outputs.js";
+import {
+  openStack,
+  readStackConfig,
+  readStackOutputs,
+  updateStack,
+  type OpenStack,
+  type PulumiTarget,
+  type StackRef,
+  type UpdateOptions,
+} from "./workspace.js";
+
+const GENERATION_KEY = `${PROJECT_NAME}:accessKeyGeneration`;
+const KEEP_PREVIOUS_KEY = `${PROJECT_NAME}:keepPreviousAccessKey`;
+
+/**
+ * Where a stack is in a rotation. The config says what was asked for, the outputs what the last
+ * completed update produced; they differ when an update was interrupted or failed.
+ */
+export type RotationState =
+  /** One key, no rotation. */
+  | { phase: "idle"; generation: number }
+  /** Phase 1 done: the new key and the previous one both exist, waiting for phase 2. */
+  | { phase: "pending"; generation: number; previousAccessKeyId: string }
+  /** Phase 1 was asked for but its update did not complete: the new key may not exist. */
+  | { phase: "starting"; generation: number }
+  /** Phase 2 was asked for but its update did not complete: the previous key may still exist. */
+  | { phase: "finishing"; generation: number; previousAccessKeyId: string };
+
+/** A rotation phase 2 can complete: two keys exist, or did when an update stopped. */
+export type FinishableState = Extract<RotationState, { previousAccessKeyId: string }>;
+
+export interface Rotation {
+  opened: OpenStack;
+  state: RotationState;
+}
+
+export interface StartedRotation {
+  /** False when an earlier run had already created the new key and this one only read it. */
+  created: boolean;
+  /** The new key's values, the secret in clear: the user pastes them into Census. */
+  values: CensusValues;
+  /** The key Census still uses until phase 2. */
+  previousAccessKeyId: string;
+}
+
+export interface FinishedRotation {
+  deletedAccessKeyId: string;
+  /** The values after the rotation, the secret masked. */
+  values: CensusValues;
+}
+
+function configValue<T>(config: ConfigMap, key: string, parse: (value: string) => T, fallback: T, stackName: string): T {
+  const value = config[key]?.value;
+  if (value === undefined || value === "") return fallback;
+  try {
+    return parse(value);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new UsageError(`Stack ${stackName} has an invalid ${key}: ${error.message}`, `Correct it with \`pulumi config set ${key} <value> --stack ${stackName}\`.`);
+  }
+}
+
+function previousKeyOf(outputs: OutputMap): string | undefined {
+  const value = outputs.previousAccessKeyId?.value;
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+export function rotationState(config: ConfigMap, outputs: OutputMap, stackName: string): RotationState {
+  const generation = configValue(config, GENERATION_KEY, validateAccessKeyGeneration, 1, stackName);
+  const keepPrevious = configValue(config, KEEP_PREVIOUS_KEY, validateKeepPreviousAccessKey, false, stackName);
+  const rotating = activeKeyGenerations(generation, keepPrevious).length > 1;
+  const previousAccessKeyId = previousKeyOf(outputs);
+  if (rotating) return previousAccessKeyId ? { phase: "pending", generation, previousAccessKeyId } : { phase: "starting", generation };
+  return previousAccessKeyId ? { phase: "finishing", generation, previousAccessKeyId } : { phase: "idle", generation };
+}
+
+function rotationConfig(generation: number, keepPrevious: boolean): ConfigMap {
+  return { [GENERATION_KEY]: { value: String(generation) }, [KEEP_PREVIOUS_KEY]: { value: String(keepPrevious) } };
+}
+
+/** Opens an existing stack and reads where it is in a rotation; a missing stack is a MissingStackError. */
+export async function readRotation(target: PulumiTarget, ref: StackRef, options: { pulumiCommand?: PulumiCommand }): Promise<Rotation> {
+  const opened = await openStack(target, ref, { create: false, onProgress: silentProgress, pulumiCommand: options.pulumiCommand });
+  // One CLI command at a time: parallel ones in a workspace are not reliable (pulumi/pulumi#10523).
+  const config = await readStackConfig(opened);
+  const outputs = await readStackOutputs(opened, { showSecrets: false });
+  return { opened, state: rotationState(config, outputs, opened.stack.name) };
+}
+
+/**
+ * Phase 1. From a pending rotation it only reads the new key back (a second run never makes a third
+ * key); from an interrupted one it completes the same generation; otherwise it adds the next one.
+ */
+export async function startRotation({ opened, state }: Rotation, options: UpdateOptions): Promise<StartedRotation> {
+  const stackName = opened.stack.name;
+  if (state.phase === "pending") {
+    const outputs = await readStackOutputs(opened, { showSecrets: true });
+    return { created: false, values: censusValuesFrom(outputs, stackName, { showSecrets: true }), previousAccessKeyId: state.previousAccessKeyId };
+  }
+  // An interrupted phase 2 was on its way to dropping the previous key anyway: going on from the
+  // current generation keeps its key (the one Census uses) and adds the next.
+  const generation = state.phase === "starting" ? state.generation : state.generation + 1;
+  const { outputs } = await updateStack(opened, rotationConfig(generation, true), options);
+  const previousAccessKeyId = previousKeyOf(outputs);
+  if (!previousAccessKeyId) {
+    throw new PulumiError(`Stack ${stackName} lacks the output previousAccessKeyId after adding a key.`, "Run `census-pinpoint rotate-key` again.");
+  }
+  return { created: true, values: censusValuesFrom(outputs, stackName, { showSecrets: true }), previousAccessKeyId };
+}
+
+/** Phase 2: deletes the previous key (or completes an interrupted deletion). */
+export async function finishRotation(opened: OpenStack, state: FinishableState, options: UpdateOptions): Promise<FinishedRotation> {
+  const { outputs } = await updateStack(opened, rotationConfig(state.generation, false), options);
+  return { deletedAccessKeyId: state.previousAccessKeyId, values: censusValuesFrom(outputs, opened.stack.name, { showSecrets: false }) };
+}
