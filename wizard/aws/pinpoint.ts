@@ -7,7 +7,7 @@
  */
 import { GetAppCommand, GetAppsCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
 import type { AwsTarget } from "../setupInputs.js";
-import { classifyAwsError, toCliError } from "./awsErrors.js";
+import { type AwsFailure, classifyAwsError, toCliError } from "./awsErrors.js";
 import { awsClientConfig, configuredEndpoint, describeEndpoint } from "./clients.js";
 
 export interface PinpointProject {
@@ -19,7 +19,7 @@ export type PinpointProjectListing = { ok: true; projects: PinpointProject[] } |
 
 export type PinpointProjectLookup = { status: "found"; name: string } | { status: "not-found" } | { status: "unavailable"; reason: string };
 
-const END_OF_SUPPORT = "AWS ended support for Amazon Pinpoint's engagement features on 30 October 2026";
+export const END_OF_SUPPORT = "AWS ended support for Amazon Pinpoint's engagement features on 30 October 2026";
 
 // What a retirement notice would plausibly say. Nobody knows the exact wording or code AWS uses for
 // refused Pinpoint calls, so this is a guess; a miss only makes the reason less specific.
@@ -27,6 +27,11 @@ const END_OF_SUPPORT_WORDING = /end[- ]of[- ](?:support|life)|no longer (?:suppo
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim().replace(/\.+$/, "");
+}
+
+/** Whether a failed Pinpoint call looks like AWS refusing it because the service reached its end of support. */
+export function isEndOfSupportRefusal(failure: AwsFailure): boolean {
+  return END_OF_SUPPORT_WORDING.test(oneLine(failure.detail)) || (failure.kind === "other" && failure.status === 410);
 }
 
 /** Throws for credential problems; otherwise says in one line why Pinpoint did not answer. */
@@ -37,7 +42,7 @@ function unavailableReason(error: unknown, target: AwsTarget, operation: "GetApp
   if (failure.kind === "no-credentials" || failure.kind === "rejected-credentials") {
     throw toCliError(error, { target, service: "Pinpoint", operation, permission });
   }
-  if (END_OF_SUPPORT_WORDING.test(detail) || (failure.kind === "other" && failure.status === 410)) {
+  if (isEndOfSupportRefusal(failure)) {
     return `Amazon Pinpoint refused ${operation}, apparently because ${END_OF_SUPPORT} (${detail})`;
   }
   switch (failure.kind) {

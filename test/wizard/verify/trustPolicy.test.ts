@@ -1,0 +1,62 @@
+// The trust policy reading on its own: the shapes IAM policies come in (one statement or a list,
+// operators with IfExists, any key case, wildcards) and what each means for Census.
+import { importerTrustPolicy } from "../../../infra/policies.js";
+import { analyzeTrustPolicy, parsePolicyDocument } from "../../../wizard/verify/trustPolicy.js";
+
+const ACCOUNT = "123456789012";
+const PROJECT = "0123456789abcdef0123456789abcdef";
+const APP_ARN = `arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/${PROJECT}`;
+const expected = { accountId: ACCOUNT, appArn: APP_ARN };
+const trust = (condition?: object, extra: object = {}) => ({
+  Effect: "Allow",
+  Principal: { Service: ["pinpoint.amazonaws.com"] },
+  Action: ["sts:AssumeRole"],
+  ...(condition ? { Condition: condition } : {}),
+  ...extra,
+});
+
+test("the policy setup writes: trusted, restricted, and the values named", () => {
+  const document = importerTrustPolicy({ partition: "aws", region: "us-east-1", accountId: ACCOUNT, projectId: PROJECT });
+  expect(analyzeTrustPolicy(document, expected)).toEqual({ trustsPinpoint: true, admitted: { sourceAccounts: [ACCOUNT], sourceArns: [APP_ARN] } });
+});
+
+test("the documented fallback apps/<id>* matches, as one statement object, with IfExists and any key case", () => {
+  const document = {
+    Statement: trust({
+      StringEqualsIfExists: { "AWS:SourceAccount": ACCOUNT },
+      ArnLike: { "aws:sourcearn": `arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/${PROJECT}*` },
+    }),
+  };
+  expect(analyzeTrustPolicy(document, expected).conditionProblem).toBeUndefined();
+});
+
+test("only the account restricted: every project of the account could use the role", () => {
+  const findings = analyzeTrustPolicy({ Statement: [trust({ StringEquals: { "aws:SourceAccount": ACCOUNT } })] }, expected);
+  expect(findings.conditionProblem).toEqual({
+    kind: "unrestricted",
+    detail: "a statement trusting pinpoint.amazonaws.com has no aws:SourceArn condition, so Pinpoint projects elsewhere in this account could use the role (the confused-deputy problem)",
+  });
+});
+
+test("a second, open statement undoes a restricted one", () => {
+  const restricted = trust({ StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": APP_ARN } });
+  expect(analyzeTrustPolicy({ Statement: [restricted, trust()] }, expected).conditionProblem?.kind).toBe("unrestricted");
+});
+
+test("another account's SourceAccount excludes the project", () => {
+  const findings = analyzeTrustPolicy({ Statement: [trust({ StringEquals: { "aws:SourceAccount": "111111111111" }, ArnLike: { "aws:SourceArn": APP_ARN } })] }, expected);
+  expect(findings.conditionProblem?.kind).toBe("excludes-project");
+  expect(findings.conditionProblem?.detail).toContain("111111111111");
+});
+
+test("Deny statements, other principals and other actions do not count as trusting Pinpoint", () => {
+  for (const statement of [trust(undefined, { Effect: "Deny" }), trust(undefined, { Principal: { AWS: ACCOUNT } }), trust(undefined, { Action: "sts:TagSession" })]) {
+    expect(analyzeTrustPolicy({ Statement: [statement] }, expected).trustsPinpoint).toBe(false);
+  }
+  expect(analyzeTrustPolicy({}, expected).trustsPinpoint).toBe(false);
+  expect(analyzeTrustPolicy(null, expected).trustsPinpoint).toBe(false);
+});
+
+test("IAM's URL-encoded document is decoded", () => {
+  expect(parsePolicyDocument(encodeURIComponent('{"Version":"2012-10-17"}'))).toEqual({ Version: "2012-10-17" });
+});
