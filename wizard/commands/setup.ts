@@ -10,7 +10,7 @@ import { getCallerIdentity, type CallerIdentity } from "../aws/identity.js";
 import { findPinpointProject, listPinpointProjects } from "../aws/pinpoint.js";
 import type { CensusValues } from "../censusValues.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
-import { MissingPulumiCliError, MissingStackError, UsageError } from "../errors.js";
+import { MissingPulumiCliError, VerificationError, MissingStackError, UsageError } from "../errors.js";
 import { ensureHomeWritable, homePaths } from "../home.js";
 import { resolveSetupInputs } from "../inputs.js";
 import { checkOutputFile, writeOutputFile } from "../outputFile.js";
@@ -18,6 +18,7 @@ import { createInquirerPrompter, type Prompter } from "../prompts.js";
 import { defaultInstallRoot, ensurePulumiCli, installPulumiCli } from "../pulumi/cli.js";
 import { deployStack, readStackValues, warmUp, type PulumiTarget } from "../pulumi/workspace.js";
 import type { AwsTarget, SetupInputs } from "../setupInputs.js";
+import { verifyInputFromValues, verifyStaging } from "../verify/verifyStaging.js";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { flagText, setupFlags } from "./flags.js";
 import { runInterruptibly } from "./interruptibleUpdate.js";
@@ -73,12 +74,31 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
   );
   if (!deployed.changed) render.info(`No changes: stack ${deployed.stackName} was already up to date.`);
 
-  const document = resultDocument(deployed.values, deployed.stackName, deployed.changed, warnings);
+  const verification =
+    flags.skipVerify === true
+      ? undefined
+      : await verifyStaging(verifyInputFromValues(deployed.values, { profile: target.profile }, { recentlyChanged: deployed.changed }), {
+          onProgress: render.progress,
+          env: io.env,
+        });
+
+  const document = { ...resultDocument(deployed.values, deployed.stackName, deployed.changed, warnings), verification };
   if (flags.json === true) render.json(document);
-  else render.censusValues(deployed.values, { showSecret: true });
+  else {
+    render.censusValues(deployed.values, { showSecret: true });
+    if (verification) render.checklist("Census connection test", verification.checks);
+  }
   if (outputFile !== undefined) {
     await writeOutputFile(outputFile, document, force);
     render.info(`Wrote the values to ${outputFile} (readable only by you).`);
+  }
+  const failed = verification?.checks.filter((check) => check.status === "failed").length ?? 0;
+  if (failed > 0) {
+    // The resources exist and the values above are right; what fails is how they work together.
+    throw new VerificationError(
+      `Provisioning succeeded, but ${failed} of ${verification!.checks.length} connection checks failed.`,
+      `${flags.json === true ? "Each failed check's `fix` says" : "Under each ✘ is"} what to do; then run \`census-pinpoint verify --stack ${deployed.stackName}\`.`,
+    );
   }
 }
 

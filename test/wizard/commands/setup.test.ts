@@ -55,7 +55,9 @@ function run(
   return { code, ...captured, ...scripted };
 }
 
-const flags = () => ["setup", "--region", REGION, "--project-id", projectId];
+// The fake Pulumi CLI creates nothing in moto, so its values cannot pass the connection test: the
+// tests skip it, except the one about a failing test.
+const flags = () => ["setup", "--region", REGION, "--project-id", projectId, "--skip-verify"];
 
 describe("setup without a terminal", () => {
   test("--no-input --yes --json prints one JSON document with Census's values and creates the stack", async () => {
@@ -109,7 +111,7 @@ describe("setup in a terminal", () => {
 
   test("asks region, project, customization and confirmation, then prints the six values in Census's order", async () => {
     const fake = new FakePulumi();
-    const result = run(["setup"], { fake, script: answers(true), terminal: true });
+    const result = run(["setup", "--skip-verify"], { fake, script: answers(true), terminal: true });
 
     expect(await result.code).toBe(EXIT.ok);
     expect(result.questions()).toEqual(["chooseRegion", "chooseProject", "wantsToCustomize", "confirmSetup"]);
@@ -147,6 +149,19 @@ describe("setup in a terminal", () => {
     expect(await result.code).toBe(EXIT.pulumi);
     expect(result.questions()).toEqual(["wantsToCustomize", "confirmInstallPulumi"]);
     expect(result.stderr()).toMatch(/Pulumi CLI was not found[\s\S]*3\.181\.0/);
+  });
+});
+
+describe("the connection test after provisioning", () => {
+  test("a failing check still prints the values (the secret is shown once) but exits 5 naming verify", async () => {
+    const fake = new FakePulumi();
+    const result = run(["setup", "--region", REGION, "--project-id", projectId, "--no-input", "--yes"], { fake });
+
+    expect(await result.code).toBe(EXIT.verification);
+    expect(result.stdout()).toContain(TEST_SECRET_KEY);
+    expect(result.stdout()).toContain("Census connection test");
+    expect(result.stdout()).toContain("✘");
+    expect(result.stderr()).toContain(`census-pinpoint verify --stack ${REGION}-${projectId}`);
   });
 });
 
