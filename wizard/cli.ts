@@ -199,6 +199,12 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     await command(flags, { ...overrides, io, render, interactive });
   });
   try {
+    // With `setup` as the default command, commander would read a mistyped command as setup's
+    // argument and complain about "too many arguments".
+    const first = argv[0];
+    if (first !== undefined && !first.startsWith("-") && first !== "help" && !COMMANDS.some((spec) => spec.name === first)) {
+      throw new UsageError(`Unknown command "${first}".`, `Commands: ${COMMANDS.map((spec) => spec.name).join(", ")}. Run \`census-pinpoint --help\` for more.`);
+    }
     await program.parseAsync(argv, { from: "user" });
     return EXIT.ok;
   } catch (error) {

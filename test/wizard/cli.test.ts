@@ -1,0 +1,65 @@
+// The command table and the top-level handler: help, version, usage errors and their exit codes.
+import { readFileSync } from "node:fs";
+import { main } from "../../wizard/cli.js";
+import { EXIT } from "../../wizard/errors.js";
+import { captureIo } from "../helpers/cliIo.js";
+
+const COMMANDS = ["setup", "plan", "credentials", "verify", "rotate-key", "list", "teardown"];
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const captured = captureIo({ CENSUS_PINPOINT_HOME: "/nonexistent/census-pinpoint-home", ...env });
+  const code = await main(argv, captured.io);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+}
+
+test("--version prints the package's version on stdout", async () => {
+  const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const result = await run(["--version"]);
+  expect(result).toMatchObject({ code: EXIT.ok, stdout: `${version}\n`, stderr: "" });
+});
+
+test("--help lists every command, the environment and the exit codes", async () => {
+  const result = await run(["--help"]);
+  expect(result.code).toBe(EXIT.ok);
+  for (const command of COMMANDS) expect(result.stdout).toContain(command);
+  expect(result.stdout).toContain("CENSUS_PINPOINT_HOME");
+  expect(result.stdout).toContain("130 interrupted");
+});
+
+test.each(COMMANDS)("%s --help shows its flags and at least one example", async (command) => {
+  const result = await run([command, "--help"]);
+  expect(result.code).toBe(EXIT.ok);
+  expect(result.stdout).toContain(`Usage: census-pinpoint ${command}`);
+  expect(result.stdout).toMatch(/Examples:\n {2}\$ census-pinpoint/);
+});
+
+test("an unknown flag exits 2 with the flag named and where to look", async () => {
+  const result = await run(["setup", "--regoin", "us-east-1"]);
+  expect(result.code).toBe(EXIT.usage);
+  expect(result.stdout).toBe("");
+  expect(result.stderr).toContain("unknown option '--regoin'");
+  expect(result.stderr).toContain("(Did you mean --region?)");
+  expect(result.stderr).toContain("census-pinpoint --help");
+});
+
+test("an unknown command exits 2 naming the commands there are", async () => {
+  const result = await run(["destroy", "--yes"]);
+  expect(result.code).toBe(EXIT.usage);
+  expect(result.stderr).toContain('Unknown command "destroy".');
+  expect(result.stderr).toContain("Commands: setup, plan, credentials, verify, rotate-key, list, teardown.");
+});
+
+test("errors carry no colour codes when NO_COLOR is set, even on a terminal", async () => {
+  const captured = captureIo({ NO_COLOR: "1", FORCE_COLOR: "1" }, { terminal: true });
+  const code = await main(["plan", "--bogus"], captured.io);
+  expect(code).toBe(EXIT.usage);
+  expect(captured.stderr()).not.toMatch(/\x1b\[3\dm/);
+});
+
+test("plan --json is one JSON document on stdout, offline with --account-id", async () => {
+  const result = await run(["plan", "--region", "us-east-1", "--project-id", "0123456789abcdef0123456789abcdef", "--account-id", "123456789012", "--json", "--no-input"]);
+  expect(result.code).toBe(EXIT.ok);
+  const plan = JSON.parse(result.stdout);
+  expect(plan).toMatchObject({ accountId: "123456789012", region: "us-east-1", bucketName: "census-pinpoint-staging-123456789012-us-east-1" });
+  expect(plan.policies.censusAccess.Statement.length).toBeGreaterThan(0);
+});
