@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from "commander";
 import { createRequire } from "node:module";
 import { EXIT, exitCodeFor, UsageError } from "./errors.js";
 import type { Prompter } from "./prompts.js";
-import { createRenderer, type Renderer } from "./render.js";
+import type { Renderer } from "./render.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -190,9 +190,12 @@ function buildProgram(io: CliIo, onRun: (spec: CommandSpec, flags: ParsedFlags) 
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[], io: CliIo, overrides: CliOverrides = {}): Promise<number> {
-  let render = createRenderer({ stdout: io.stdout, stderr: io.stderr, env: io.env, isTTY: Boolean(io.stderr.isTTY), verbose: argv.includes("--verbose") });
+  // The renderer (and chalk) loads only when there is something to render: `--help` stays light.
+  const renderer = async (verbose: boolean) =>
+    (await import("./render.js")).createRenderer({ stdout: io.stdout, stderr: io.stderr, env: io.env, isTTY: Boolean(io.stderr.isTTY), verbose });
+  let render: Renderer | undefined;
   const program = buildProgram(io, async (spec, flags) => {
-    render = createRenderer({ stdout: io.stdout, stderr: io.stderr, env: io.env, isTTY: Boolean(io.stderr.isTTY), verbose: flags.verbose === true });
+    render = await renderer(flags.verbose === true);
     // Prompts draw on stderr: with stderr redirected to a file they would be invisible.
     const interactive = flags.input !== false && Boolean(io.stdin.isTTY) && Boolean(io.stderr.isTTY);
     const command = await spec.run();
@@ -210,6 +213,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
   } catch (error) {
     const failure = error instanceof CommanderError ? commanderFailure(error) : error;
     if (failure === undefined) return EXIT.ok;
+    render ??= await renderer(argv.includes("--verbose"));
     render.stop();
     render.error(failure);
     return exitCodeFor(failure);

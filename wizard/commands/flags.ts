@@ -1,6 +1,7 @@
 /** Typed views of the flags commander parsed, shared by the commands. */
-import type { ParsedFlags } from "../cli.js";
+import type { CommandContext, ParsedFlags } from "../cli.js";
 import type { SetupFlags } from "../inputs.js";
+import type { PulumiTarget } from "../pulumi/workspace.js";
 
 function text(value: string | boolean | undefined): string | undefined {
   return typeof value === "string" ? value : undefined;
@@ -20,4 +21,13 @@ export function setupFlags(flags: ParsedFlags): SetupFlags {
 
 export function flagText(flags: ParsedFlags, key: string): string | undefined {
   return text(flags[key]);
+}
+
+/** Backend and AWS profile from the flags, else the environment. */
+export function pulumiTargetFrom(flags: ParsedFlags, context: CommandContext): PulumiTarget {
+  return {
+    backendUrl: flagText(flags, "backendUrl"),
+    profile: flagText(flags, "profile") ?? context.io.env.AWS_PROFILE,
+    env: context.io.env,
+  };
 }

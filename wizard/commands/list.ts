@@ -3,13 +3,13 @@
  * outputs cannot be read still appears, with what its name tells and why the rest is missing.
  */
 import type { OutputMap } from "@pulumi/pulumi/automation/index.js";
+import { pulumiTargetFrom } from "./flags.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
 import { CliError } from "../errors.js";
 import { silentProgress } from "../progress.js";
 import { listStacks, type StackListing } from "../pulumi/stacks.js";
 import { openStack, readStackOutputs, type PulumiTarget } from "../pulumi/workspace.js";
 import { stackCommandLine } from "./commandLine.js";
-import { pulumiTargetFrom } from "./stackSelection.js";
 
 /** Security Hub control IAM.3: access keys should be rotated every 90 days or less. */
 export const KEY_AGE_LIMIT_DAYS = 90;

@@ -1,13 +1,14 @@
 /**
  * `setup`: inputs, read-only preflight, confirmation, then the Pulumi update, and Census's six values.
  * Nothing is written to AWS or the state backend before the user confirmed (or passed --yes).
+ *
+ * The AWS SDK clients, the Automation API and the verify checks are imported where they are first
+ * needed: loaded up front they would multiply the time until the first question appears.
  */
 import { defaultBucketName, stackName } from "../../infra/names.js";
 import type { PinpointRegion } from "../../infra/regions.js";
-import { bucketAvailability, bucketTakenMessage } from "../aws/bucket.js";
 import { configuredRegion } from "../aws/configuredRegion.js";
-import { getCallerIdentity, type CallerIdentity } from "../aws/identity.js";
-import { findPinpointProject, listPinpointProjects } from "../aws/pinpoint.js";
+import type { CallerIdentity } from "../aws/identity.js";
 import type { CensusValues } from "../censusValues.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
 import { MissingPulumiCliError, VerificationError, MissingStackError, UsageError } from "../errors.js";
@@ -15,14 +16,10 @@ import { ensureHomeWritable, homePaths } from "../home.js";
 import { resolveSetupInputs } from "../inputs.js";
 import { checkOutputFile, writeOutputFile } from "../outputFile.js";
 import { createInquirerPrompter, type Prompter } from "../prompts.js";
-import { defaultInstallRoot, ensurePulumiCli, installPulumiCli } from "../pulumi/cli.js";
-import { deployStack, readStackValues, warmUp, type PulumiTarget } from "../pulumi/workspace.js";
+import type { PulumiTarget } from "../pulumi/workspace.js";
 import type { AwsTarget, SetupInputs } from "../setupInputs.js";
-import { verifyInputFromValues, verifyStaging } from "../verify/verifyStaging.js";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
-import { flagText, setupFlags } from "./flags.js";
-import { runInterruptibly } from "./interruptibleUpdate.js";
-import { pulumiTargetFrom } from "./stackSelection.js";
+import { flagText, pulumiTargetFrom, setupFlags } from "./flags.js";
 
 export async function setupCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
   const { io, render, interactive } = context;
@@ -36,30 +33,32 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
   const force = flags.force === true;
   if (outputFile !== undefined) await checkOutputFile(outputFile, force);
   await ensureHomeWritable(homePaths(io.env));
-  // The Automation API takes seconds to load, and finding the CLI runs `pulumi version`: both happen
-  // while the user answers.
-  warmUp();
-  const pulumiLookup = ensurePulumiCli({ pulumiCommand: context.pulumiCommand, env: io.env });
-  pulumiLookup.catch(() => {});
-
   const target = pulumiTargetFrom(flags, context);
   const prompter = context.prompter ?? createInquirerPrompter();
+  // Loading the Automation API and running `pulumi version` take seconds of CPU: they start once the
+  // region is known (the first question is on screen by then) and go on while the user answers.
+  let pulumiLookup: Promise<PulumiCommand> | undefined;
+  const startPulumiLookup = () =>
+    (pulumiLookup ??= import("../pulumi/cli.js").then(({ ensurePulumiCli }) => ensurePulumiCli({ pulumiCommand: context.pulumiCommand, env: io.env })));
   const identity = identityLookup(target.profile, (who) => render.info(`Using AWS account ${who.accountId} as ${who.arn}.`));
   const { inputs, warnings } = await resolveSetupInputs({
     flags: setupFlags(flags),
     env: io.env,
     interactive,
     prompter,
-    listProjects: (region) => listPinpointProjects({ region, profile: target.profile }),
+    listProjects: async (region) => (await import("../aws/pinpoint.js")).listPinpointProjects({ region, profile: target.profile }),
     defaultRegion: await configuredRegion(target.profile, io.env),
-    accountId: async (region) => (await identity(region)).accountId,
+    accountId: async (region) => {
+      startPulumiLookup().catch(() => {});
+      return (await identity(region)).accountId;
+    },
     onProgress: render.progress,
   });
   for (const warning of warnings) render.warning(warning);
   const aws: AwsTarget = { region: inputs.region, profile: target.profile };
   const { accountId } = await identity(inputs.region);
 
-  const pulumiCommand = await findOrInstallPulumi(pulumiLookup, context, prompter);
+  const pulumiCommand = await findOrInstallPulumi(startPulumiLookup(), context, prompter);
   const preflight = await runPreflight(target, aws, inputs, accountId, { ...context, pulumiCommand });
   for (const warning of preflight.warnings) render.warning(warning);
 
@@ -69,11 +68,13 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
   }
 
   const resumeCommand = resumeCommandFor(flags, inputs);
+  const [{ deployStack }, { runInterruptibly }] = await Promise.all([import("../pulumi/workspace.js"), import("./interruptibleUpdate.js")]);
   const deployed = await runInterruptibly(context, { stackName: stackName(inputs.region, inputs.projectId), resumeCommand }, (signal) =>
     deployStack(target, inputs, { onProgress: render.progress, pulumiCommand, verbose: flags.verbose === true, signal, resumeCommand }),
   );
   if (!deployed.changed) render.info(`No changes: stack ${deployed.stackName} was already up to date.`);
 
+  const { verifyInputFromValues, verifyStaging } = await import("../verify/verifyStaging.js");
   const verification =
     flags.skipVerify === true
       ? undefined
@@ -111,7 +112,8 @@ function resultDocument(values: CensusValues, stack: string, changed: boolean, w
 function identityLookup(profile: string | undefined, onFound: (identity: CallerIdentity) => void) {
   let lookup: Promise<CallerIdentity> | undefined;
   return (region: PinpointRegion) =>
-    (lookup ??= getCallerIdentity({ region, profile }).then((identity) => {
+    (lookup ??= import("../aws/identity.js").then(async ({ getCallerIdentity }) => {
+      const identity = await getCallerIdentity({ region, profile });
       onFound(identity);
       return identity;
     }));
@@ -124,9 +126,10 @@ async function findOrInstallPulumi(lookup: Promise<PulumiCommand>, context: Comm
     return await lookup;
   } catch (error) {
     if (!(error instanceof MissingPulumiCliError) || !context.interactive) throw error;
+    // The question says the CLI is missing; declining ends with the error and its install hint.
     context.render.stop();
-    context.render.warning(`${error.message} ${error.hint ?? ""}`);
     if (!(await prompter.confirmInstallPulumi())) throw error;
+    const { defaultInstallRoot, installPulumiCli } = await import("../pulumi/cli.js");
     const root = defaultInstallRoot(context.io.env);
     context.render.progress({ kind: "step", message: `Installing the Pulumi CLI into ${root}` });
     const installed = await installPulumiCli(root);
@@ -155,6 +158,7 @@ async function runPreflight(
   const { render } = context;
   const warnings: string[] = [];
   render.progress({ kind: "step", message: `Checking Pinpoint project ${inputs.projectId} in ${inputs.region}` });
+  const [{ findPinpointProject }, { bucketAvailability, bucketTakenMessage }] = await Promise.all([import("../aws/pinpoint.js"), import("../aws/bucket.js")]);
   const project = await findPinpointProject(aws, inputs.projectId);
   if (project.status === "not-found") {
     throw new UsageError(
@@ -183,6 +187,7 @@ async function runPreflight(
 /** The stack's current outputs, or undefined when there is no stack yet (or it never completed). */
 async function existingStackValues(target: PulumiTarget, inputs: SetupInputs, context: CommandContext): Promise<CensusValues | undefined> {
   try {
+    const { readStackValues } = await import("../pulumi/workspace.js");
     return await readStackValues({ ...target, region: inputs.region, projectId: inputs.projectId }, { showSecrets: false, pulumiCommand: context.pulumiCommand });
   } catch (error) {
     if (error instanceof MissingStackError) return undefined;

@@ -9,21 +9,12 @@ import { MissingStackError, UsageError } from "../errors.js";
 import { createInquirerPrompter } from "../prompts.js";
 import { listStacks, parseStackName } from "../pulumi/stacks.js";
 import type { PulumiTarget, StackRef } from "../pulumi/workspace.js";
-import { flagText } from "./flags.js";
+import { flagText, pulumiTargetFrom } from "./flags.js";
 
 export interface SelectedStack {
   target: PulumiTarget;
   ref: StackRef;
   name: string;
-}
-
-/** Backend and AWS profile from the flags, else the environment. */
-export function pulumiTargetFrom(flags: ParsedFlags, context: CommandContext): PulumiTarget {
-  return {
-    backendUrl: flagText(flags, "backendUrl"),
-    profile: flagText(flags, "profile") ?? context.io.env.AWS_PROFILE,
-    env: context.io.env,
-  };
 }
 
 function regionFlag(value: string): string {
