@@ -1,0 +1,280 @@
+/**
+ * End-to-end harness: the built CLI (dist/wizard/bin.js) as a user runs it, in a pseudo-terminal or
+ * with pipes, against a private moto_server, with the Pulumi CLI test double (./pulumi-double) first
+ * on PATH. Nothing reaches the real AWS, the real home directory or a real Pulumi CLI.
+ *
+ *   const e2e = await startE2e();                     // beforeAll; `await e2e.stop()` in afterAll
+ *   const session = runInPty(["setup"], e2e.env());  // or e2e.env({ pulumi: false })
+ *   await session.waitFor(/AWS region/); session.key("enter");
+ *   expect(await session.exit()).toBe(0);
+ *   const { stdout, stderr, code } = await runPiped(["setup", "--no-input", ...], e2e.env());
+ *   const { s3, iam } = e2e.aws("us-east-1");          // assert on what the CLI created in moto
+ */
+import { CreateAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { S3Client } from "@aws-sdk/client-s3";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as pty from "node-pty";
+import { DUMMY_CREDENTIALS, isolateAwsEnvironment, startMoto, type MotoServer } from "../helpers/moto.js";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const CLI_BIN = join(REPO, "dist/wizard/bin.js");
+/** The folder holding the `pulumi` test double (see its header for its commands and switches). */
+export const PULUMI_DOUBLE_DIR = join(REPO, "test/e2e/pulumi-double");
+
+export interface CliEnvOptions {
+  /** Put the `pulumi` double on PATH (default true); false: PATH holds nothing but `node`. */
+  pulumi?: boolean;
+  /** Added to (or, when undefined, removed from) the environment, e.g. PULUMI_DOUBLE_FAIL. */
+  extra?: Record<string, string | undefined>;
+}
+
+export interface AwsTestClients {
+  s3: S3Client;
+  iam: IAMClient;
+  pinpoint: PinpointClient;
+}
+
+export interface E2eContext {
+  moto: MotoServer;
+  /** CENSUS_PINPOINT_HOME of every CLI run (state backend, work dirs, generated passphrase). */
+  home: string;
+  /** A clean environment for the CLI: only what the harness sets, never the developer's own. */
+  env(options?: CliEnvOptions): Record<string, string>;
+  /** Clients at moto with the example keys, for arranging and asserting; destroyed by stop(). */
+  aws(region: string): AwsTestClients;
+  /** Creates a Pinpoint project (application) in moto and returns its 32-hex ID. */
+  createPinpointProject(region: string, name: string): Promise<string>;
+  /** Forgets every moto resource and empties CENSUS_PINPOINT_HOME: the next run starts from nothing. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function assertBuilt(): void {
+  for (const file of [CLI_BIN, join(REPO, "dist/infra/policies.js")]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: the e2e tests run the built CLI. Run \`npm run build\` first (\`npm test\` does).`);
+  }
+}
+
+/** Starts moto and a temp dir for one test file; isolates this process's own AWS environment too. */
+export async function startE2e(): Promise<E2eContext> {
+  assertBuilt();
+  const moto = await startMoto();
+  const isolated = isolateAwsEnvironment(moto.endpoint);
+  const root = isolated.dir;
+  const home = join(root, "census-pinpoint-home");
+  // `node` alone, so the double's `#!/usr/bin/env node` works and no real `pulumi` can be found.
+  const nodeDir = join(root, "node-bin");
+  mkdirSync(nodeDir);
+  symlinkSync(process.execPath, join(nodeDir, "node"));
+  for (const dir of ["user-home", "tmp"]) mkdirSync(join(root, dir));
+  const clients: AwsTestClients[] = [];
+  const aws = (region: string): AwsTestClients => {
+    const config = { region, endpoint: moto.endpoint, credentials: DUMMY_CREDENTIALS };
+    const made = { s3: new S3Client({ ...config, forcePathStyle: true }), iam: new IAMClient(config), pinpoint: new PinpointClient(config) };
+    clients.push(made);
+    return made;
+  };
+
+  return {
+    moto,
+    home,
+    env({ pulumi = true, extra = {} } = {}) {
+      const env: Record<string, string | undefined> = {
+        PATH: [...(pulumi ? [PULUMI_DOUBLE_DIR] : []), nodeDir].join(":"),
+        HOME: join(root, "user-home"),
+        TMPDIR: join(root, "tmp"),
+        CENSUS_PINPOINT_HOME: home,
+        AWS_ENDPOINT_URL: moto.endpoint,
+        AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
+        AWS_CONFIG_FILE: isolated.configFile,
+        AWS_SHARED_CREDENTIALS_FILE: isolated.credentialsFile,
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        NO_COLOR: "1",
+        TERM: "xterm-256color",
+        LANG: "C.UTF-8",
+        ...extra,
+      };
+      return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    },
+    aws,
+    async createPinpointProject(region, name) {
+      const { ApplicationResponse } = await aws(region).pinpoint.send(new CreateAppCommand({ CreateApplicationRequest: { Name: name } }));
+      return ApplicationResponse!.Id!;
+    },
+    async reset() {
+      await moto.reset();
+      rmSync(home, { recursive: true, force: true });
+    },
+    async stop() {
+      for (const made of clients) for (const client of Object.values(made)) client.destroy();
+      isolated.restore();
+      await moto.stop();
+    },
+  };
+}
+
+// ---- the terminal ----------------------------------------------------------------------------------
+
+/** CSI (colours, cursor moves, erases), OSC (titles) and two-character escapes. */
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
+const KEYS = {
+  enter: "\r",
+  up: "\u001b[A",
+  down: "\u001b[B",
+  space: " ",
+  tab: "\t",
+  backspace: "\u007f",
+  escape: "\u001b",
+  "ctrl-c": "\u0003",
+} as const;
+
+export type KeyName = keyof typeof KEYS;
+
+export interface PtySession {
+  /**
+   * Waits until `pattern` shows up in the output printed after the previous match, and returns the
+   * output so far (ANSI stripped). Rejects, quoting the output, on timeout or if the CLI exits first.
+   */
+  waitFor(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  /** Types text as keystrokes (no Enter). */
+  type(text: string): void;
+  key(name: KeyName): void;
+  /** The exit code; rejects, quoting the output, if the CLI is still running after `timeoutMs`. */
+  exit(timeoutMs?: number): Promise<number>;
+  /** Everything the CLI printed so far (stdout and stderr share the terminal), ANSI stripped. */
+  readonly screen: string;
+  kill(): void;
+}
+
+const sessions = new Set<pty.IPty>();
+
+/** Ends every pseudo-terminal still running (call it in afterEach/afterAll if a test may fail midway). */
+export function killAllSessions(): void {
+  for (const term of sessions) term.kill();
+  sessions.clear();
+}
+
+/** Runs the built CLI in a pseudo-terminal (stdin, stdout and stderr are all the TTY). */
+export function runInPty(args: string[], env: Record<string, string>, options: { cols?: number; rows?: number; cwd?: string } = {}): PtySession {
+  const term = pty.spawn(process.execPath, [CLI_BIN, ...args], {
+    name: env.TERM ?? "xterm-256color",
+    cols: options.cols ?? 120,
+    rows: options.rows ?? 40,
+    cwd: options.cwd ?? env.HOME,
+    env,
+  });
+  sessions.add(term);
+  let raw = "";
+  let cursor = 0;
+  let exitCode: number | undefined;
+  const listeners = new Set<() => void>();
+  const notify = () => listeners.forEach((listener) => listener());
+  term.onData((data) => {
+    raw += data;
+    notify();
+  });
+  term.onExit(({ exitCode: code }) => {
+    exitCode = code;
+    sessions.delete(term);
+    notify();
+  });
+
+  /** Resolves when `check` returns a value; re-checked on every output chunk and at exit. */
+  const until = <T>(check: () => T | undefined, what: string, timeoutMs: number) =>
+    new Promise<T>((resolvePromise, reject) => {
+      const finish = () => {
+        listeners.delete(poll);
+        clearTimeout(timer);
+      };
+      const poll = () => {
+        const value = check();
+        if (value !== undefined) {
+          finish();
+          resolvePromise(value);
+        } else if (exitCode !== undefined && what !== "exit") {
+          finish();
+          reject(new Error(`The CLI exited (${exitCode}) before ${what}. Output:\n${stripAnsi(raw)}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}. Output:\n${stripAnsi(raw)}`));
+      }, timeoutMs);
+      listeners.add(poll);
+      poll();
+    });
+
+  return {
+    waitFor(pattern, timeoutMs = 15_000) {
+      return until(
+        () => {
+          const screen = stripAnsi(raw);
+          const rest = screen.slice(cursor);
+          const at = typeof pattern === "string" ? rest.indexOf(pattern) : rest.search(pattern);
+          if (at < 0) return undefined;
+          const length = typeof pattern === "string" ? pattern.length : (rest.slice(at).match(pattern)?.[0].length ?? 0);
+          cursor += at + length;
+          return screen;
+        },
+        String(pattern),
+        timeoutMs,
+      );
+    },
+    type(text) {
+      term.write(text);
+    },
+    key(name) {
+      term.write(KEYS[name]);
+    },
+    exit(timeoutMs = 30_000) {
+      return until(() => exitCode, "exit", timeoutMs);
+    },
+    get screen() {
+      return stripAnsi(raw);
+    },
+    kill() {
+      if (exitCode === undefined) term.kill();
+    },
+  };
+}
+
+// ---- pipes -----------------------------------------------------------------------------------------
+
+export interface PipedResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+}
+
+/** Runs the built CLI with pipes (not a TTY); `stdin` is written and closed (default: empty). */
+export function runPiped(args: string[], env: Record<string, string>, options: { stdin?: string; timeoutMs?: number; cwd?: string } = {}): Promise<PipedResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], { env, cwd: options.cwd ?? env.HOME, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`census-pinpoint ${args.join(" ")} still running after ${options.timeoutMs ?? 30_000} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolvePromise({ stdout, stderr, code });
+    });
+    child.stdin.end(options.stdin ?? "");
+  });
+}

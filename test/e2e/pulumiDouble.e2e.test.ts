@@ -1,0 +1,123 @@
+// The `pulumi` test double behind the real Automation API, driven by the same functions the commands
+// use: it must speak the SDK's protocol (argv, output shapes, error texts, the engine event log) for
+// the CLI-level e2e tests to mean anything. Runs in-process, so the double is put on this process's PATH.
+import { HeadBucketCommand } from "@aws-sdk/client-s3";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { GetUserCommand, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import { MASKED_SECRET } from "../../wizard/censusValues.js";
+import { PulumiError, UsageError } from "../../wizard/errors.js";
+import { ensurePulumiCli } from "../../wizard/pulumi/cli.js";
+import { deployStack, openStack, readStackValues, type PulumiTarget } from "../../wizard/pulumi/workspace.js";
+import type { SetupInputs } from "../../wizard/setupInputs.js";
+import { progressRecorder } from "../wizard/pulumi/setup.js";
+import { startE2e, type E2eContext } from "./harness.js";
+
+const PROJECT_ID = "0123456789abcdef0123456789abcdef";
+const INPUTS: SetupInputs = { region: "eu-west-1", projectId: PROJECT_ID, expirationDays: 7 };
+const STACK = `eu-west-1-${PROJECT_ID}`;
+const USER = "census-pinpoint-01234567";
+
+let e2e: E2eContext;
+
+/** Resolves once an update holds the stack's lock in the default file backend. */
+async function lockTaken(): Promise<void> {
+  const dir = join(e2e.home, "state/.pulumi/locks/organization/census-pinpoint", STACK);
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    if (existsSync(dir) && readdirSync(dir).length > 0) return;
+  }
+  throw new Error(`no lock appeared in ${dir}`);
+}
+let savedEnv: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  e2e = await startE2e();
+  savedEnv = { ...process.env };
+});
+
+afterAll(async () => {
+  await e2e?.stop();
+});
+
+/** The CLI double inherits this process's environment, as the real CLI would. */
+function useEnv(extra: Record<string, string | undefined> = {}): PulumiTarget {
+  for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
+  Object.assign(process.env, savedEnv, e2e.env({ extra }));
+  for (const [name, value] of Object.entries(extra)) if (value === undefined) delete process.env[name];
+  return { env: process.env };
+}
+
+beforeEach(async () => {
+  await e2e.reset();
+  useEnv();
+});
+
+afterEach(() => {
+  useEnv();
+});
+
+test("a stack's life: deploy, rotation (two keys, then only the new one), destroy, removal", async () => {
+  const { s3, iam } = e2e.aws("eu-west-1");
+  const keys = async () => (await iam.send(new ListAccessKeysCommand({ UserName: USER }))).AccessKeyMetadata?.map((key) => key.AccessKeyId).sort();
+  const progress = progressRecorder();
+  const first = await deployStack(useEnv(), INPUTS, { onProgress: progress.onProgress });
+  expect(first.changed).toBe(true);
+  expect(first.values).toMatchObject({
+    accessKeyId: expect.stringMatching(/^AKIA/),
+    stagingBucketName: "census-pinpoint-staging-123456789012-eu-west-1",
+    importerRoleArn: "arn:aws:iam::123456789012:role/CensusPinpointSegmentImporter-01234567",
+    censusUserName: USER,
+    awsRegion: "eu-west-1",
+  });
+  expect(first.values.secretAccessKey).toHaveLength(40);
+  const done = progress.events.flatMap((event) => (event.kind === "resource" && event.phase === "done" ? [`${event.op} ${event.name}`] : []));
+  expect(done).toEqual(expect.arrayContaining(["create census-pinpoint-staging", "create census-pinpoint-importer-role", "create census-pinpoint-census-key"]));
+  expect(await readStackValues({ ...useEnv(), ...INPUTS }, { showSecrets: false })).toEqual({ ...first.values, secretAccessKey: MASKED_SECRET });
+
+  const { stack } = await openStack(useEnv(), INPUTS, { create: false, onProgress: () => {} });
+  await stack.setAllConfig({ "census-pinpoint:accessKeyGeneration": { value: "2" }, "census-pinpoint:keepPreviousAccessKey": { value: "true" } });
+  const rotating = await stack.up();
+  expect(rotating.outputs.previousAccessKeyId?.value).toBe(first.values.accessKeyId);
+  const newKey = rotating.outputs.accessKeyId!.value as string;
+  expect(await keys()).toEqual([first.values.accessKeyId, newKey].sort());
+
+  await stack.setConfig("census-pinpoint:keepPreviousAccessKey", { value: "false" });
+  const finished = await stack.up();
+  expect(finished.outputs.previousAccessKeyId).toBeUndefined();
+  expect(await keys()).toEqual([newKey]);
+
+  const destroyed = await stack.destroy();
+  expect(destroyed.summary.resourceChanges?.delete).toBeGreaterThan(10);
+  await expect(s3.send(new HeadBucketCommand({ Bucket: first.values.stagingBucketName }))).rejects.toMatchObject({ name: "NotFound" });
+  await expect(iam.send(new GetUserCommand({ UserName: USER }))).rejects.toMatchObject({ name: "NoSuchEntityException" });
+  await stack.workspace.removeStack(STACK);
+  expect(await stack.workspace.listStacks()).toEqual([]);
+});
+
+test("the errors the driver maps: wrong passphrase, a held lock, a failing resource, a too old CLI", async () => {
+  await deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "first" }), INPUTS, { onProgress: () => {} });
+  await expect(deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "second" }), INPUTS, { onProgress: () => {} })).rejects.toMatchObject({
+    constructor: UsageError,
+    message: expect.stringContaining("passphrase does not unlock"),
+  });
+
+  const slowInputs = { ...INPUTS, expirationDays: 9 };
+  const running = deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "first", PULUMI_DOUBLE_STEP_DELAY_MS: "1500" }), slowInputs, { onProgress: () => {} });
+  await lockTaken();
+  const locked = deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "first" }), slowInputs, { onProgress: () => {} });
+  await expect(locked).rejects.toMatchObject({
+    constructor: PulumiError,
+    message: expect.stringContaining("is locked"),
+    hint: expect.stringContaining(`/.pulumi/locks/organization/census-pinpoint/${STACK}/`),
+  });
+  await expect(running).resolves.toMatchObject({ changed: true });
+
+  await expect(
+    deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "first", PULUMI_DOUBLE_FAIL_RESOURCE: "census-pinpoint-staging-lifecycle=MalformedXML: bad rule" }), { ...INPUTS, expirationDays: 3 }, {
+      onProgress: () => {},
+    }),
+  ).rejects.toMatchObject({ constructor: PulumiError, message: expect.stringMatching(/Could not update census-pinpoint-staging-lifecycle .*MalformedXML: bad rule/) });
+
+  useEnv({ PULUMI_DOUBLE_VERSION: "3.150.0" });
+  await expect(ensurePulumiCli({ env: process.env })).rejects.toMatchObject({ constructor: PulumiError, message: expect.stringContaining("3.150.0") });
+}, 60_000);

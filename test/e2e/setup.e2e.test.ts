@@ -1,0 +1,149 @@
+// `census-pinpoint setup` as a user runs it: the built CLI in a pseudo-terminal or with pipes, against
+// moto, provisioning through the `pulumi` test double (the real Pulumi CLI cannot be installed here).
+import { HeadBucketCommand, GetBucketLifecycleConfigurationCommand, GetPublicAccessBlockCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
+import { GetRoleCommand, ListAccessKeysCommand, ListGroupsForUserCommand, ListRolesCommand, ListUsersCommand } from "@aws-sdk/client-iam";
+import { MINIMUM_PULUMI_VERSION } from "../../wizard/pulumi/requirements.js";
+import { killAllSessions, runInPty, runPiped, startE2e, type E2eContext, type PtySession } from "./harness.js";
+
+const REGION = "us-east-1";
+const ACCOUNT = "123456789012";
+/** Census's connection form, in its order. */
+const CENSUS_FIELDS = ["Access Key ID", "Secret Key", "Pinpoint Project ID", "S3 Staging Bucket Name", "Importer Role ARN", "AWS Region"];
+
+let e2e: E2eContext;
+let projectId: string;
+
+beforeAll(async () => {
+  e2e = await startE2e();
+});
+
+afterAll(async () => {
+  killAllSessions();
+  await e2e?.stop();
+});
+
+beforeEach(async () => {
+  await e2e.reset();
+  projectId = await e2e.createPinpointProject(REGION, "Marketing");
+});
+
+afterEach(() => killAllSessions());
+
+/** Region (the first choice), the project from the list, no customization. */
+async function answerInputs(session: PtySession): Promise<void> {
+  await session.waitFor(/AWS region of your Pinpoint project/);
+  session.key("enter");
+  await session.waitFor(/❯ Marketing \(/);
+  session.key("enter");
+  await session.waitFor(/Customize names and expiry\?/);
+  session.type("n");
+  session.key("enter");
+}
+
+/** The value printed after a field's label in the summary. */
+function field(screen: string, label: string): string {
+  const match = new RegExp(`^${label}\\s{2,}(\\S+)`, "m").exec(screen);
+  if (!match) throw new Error(`no "${label}" line in:\n${screen}`);
+  return match[1]!;
+}
+
+async function interactiveSetup(): Promise<{ code: number; screen: string }> {
+  const session = runInPty(["setup"], e2e.env());
+  await answerInputs(session);
+  await session.waitFor(/Proceed\?/);
+  session.type("y");
+  session.key("enter");
+  const code = await session.exit(45_000);
+  return { code, screen: session.screen };
+}
+
+test("the wizard creates everything, prints Census's six values once, and a second run changes nothing", async () => {
+  const first = await interactiveSetup();
+  expect(first.code).toBe(0);
+  const summaryAt = first.screen.lastIndexOf("Access Key ID");
+  const summary = first.screen.slice(summaryAt);
+  const positions = CENSUS_FIELDS.map((label) => summary.indexOf(label));
+  expect(positions.every((at) => at >= 0)).toBe(true);
+  expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  expect(summary).toContain("Paste these into Census");
+
+  const accessKeyId = field(summary, "Access Key ID");
+  const secret = field(summary, "Secret Key");
+  const bucket = `census-pinpoint-staging-${ACCOUNT}-${REGION}`;
+  const roleName = `CensusPinpointSegmentImporter-${projectId.slice(0, 8)}`;
+  const userName = `census-pinpoint-${projectId.slice(0, 8)}`;
+  expect(accessKeyId).toMatch(/^AKIA[A-Z0-9]{16}$/);
+  expect(secret).toHaveLength(40);
+  expect(first.screen.split(secret)).toHaveLength(2);
+  expect(field(summary, "Pinpoint Project ID")).toBe(projectId);
+  expect(field(summary, "S3 Staging Bucket Name")).toBe(bucket);
+  expect(field(summary, "Importer Role ARN")).toBe(`arn:aws:iam::${ACCOUNT}:role/${roleName}`);
+  expect(field(summary, "AWS Region")).toBe(REGION);
+
+  const { s3, iam } = e2e.aws(REGION);
+  await expect(s3.send(new HeadBucketCommand({ Bucket: bucket }))).resolves.toBeDefined();
+  const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+  expect(lifecycle.Rules?.[0]?.Expiration?.Days).toBe(7);
+  const { PublicAccessBlockConfiguration: publicAccess } = await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+  expect(publicAccess).toMatchObject({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+  const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+  const trust = JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!));
+  expect(trust.Statement[0].Principal).toEqual({ Service: "pinpoint.amazonaws.com" });
+  expect(trust.Statement[0].Condition.ArnLike["aws:SourceArn"]).toBe(`arn:aws:mobiletargeting:${REGION}:${ACCOUNT}:apps/${projectId}`);
+  const { Groups } = await iam.send(new ListGroupsForUserCommand({ UserName: userName }));
+  expect(Groups?.map((group) => group.GroupName)).toEqual([`${userName}-group`]);
+  const { AccessKeyMetadata } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));
+  expect(AccessKeyMetadata?.map((key) => key.AccessKeyId)).toEqual([accessKeyId]);
+
+  const second = await interactiveSetup();
+  expect(second.code).toBe(0);
+  expect(second.screen).toMatch(/Update stack us-east-1-[0-9a-f]{32} in place/);
+  expect(second.screen).toMatch(/No changes: stack us-east-1-[0-9a-f]{32} was already up to date/);
+  expect(field(second.screen.slice(second.screen.lastIndexOf("Access Key ID")), "Access Key ID")).toBe(accessKeyId);
+  expect((await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata).toHaveLength(1);
+}, 90_000);
+
+describe("without a Pulumi CLI", () => {
+  async function expectNothingCreated(): Promise<void> {
+    const { s3, iam } = e2e.aws(REGION);
+    expect((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
+    expect((await iam.send(new ListUsersCommand({}))).Users ?? []).toEqual([]);
+    expect((await iam.send(new ListRolesCommand({}))).Roles ?? []).toEqual([]);
+  }
+
+  test("the wizard offers to install it; declined, it says how to install and exits 4 having created nothing", async () => {
+    const session = runInPty(["setup"], e2e.env({ pulumi: false }));
+    await answerInputs(session);
+    await session.waitFor(/Pulumi CLI was not found\. Download and install it now\?/);
+    session.type("n");
+    session.key("enter");
+    expect(await session.exit()).toBe(4);
+    const afterAnswer = session.screen.slice(session.screen.lastIndexOf("install it now?"));
+    expect(afterAnswer).toContain("https://get.pulumi.com");
+    expect(afterAnswer).toContain(`${MINIMUM_PULUMI_VERSION} or newer`);
+    await expectNothingCreated();
+  }, 60_000);
+});
+
+test("--no-input --json through pipes: one JSON document on stdout, progress on stderr, exit 0", async () => {
+  const { stdout, stderr, code } = await runPiped(
+    ["setup", "--no-input", "--json", "--region", REGION, "--project-id", projectId, "--yes"],
+    e2e.env(),
+  );
+  expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+  const document = JSON.parse(stdout);
+  expect(stdout.trim().startsWith("{") && stdout.trim().endsWith("}")).toBe(true);
+  expect(document).toMatchObject({
+    accessKeyId: expect.stringMatching(/^AKIA/),
+    secretAccessKey: expect.any(String),
+    pinpointProjectId: projectId,
+    stagingBucketName: `census-pinpoint-staging-${ACCOUNT}-${REGION}`,
+    importerRoleArn: `arn:aws:iam::${ACCOUNT}:role/CensusPinpointSegmentImporter-${projectId.slice(0, 8)}`,
+    awsRegion: REGION,
+    changed: true,
+  });
+  expect(stderr).toContain("created aws:s3/bucket:Bucket");
+  expect(stderr).not.toContain(document.secretAccessKey);
+  // No TTY: no spinner frames, no prompts.
+  expect(stderr).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|\?\s.*\(y\/N\)/);
+}, 60_000);
