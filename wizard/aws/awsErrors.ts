@@ -5,6 +5,7 @@
  * access key.
  */
 import { AwsCredentialsError, AwsRequestError, CliError } from "../errors.js";
+import { redactSecrets } from "../redact.js";
 import type { AwsTarget } from "../setupInputs.js";
 import { AWS_CALL_LIMITS, describeEndpoint, type AwsService } from "./clients.js";
 
@@ -55,15 +56,8 @@ const ACCESS_DENIED_CODES = new Set([
 // with an explicit deny in …]".
 const NOT_AUTHORIZED = /User: (\S+) is not authorized to perform: ([\w-]+:\w+)(?: on resource: (\S+))?(?:\s+((?:because|with an explicit deny)\b.*?))?\.?$/s;
 
-// AWS secret access keys are 40 characters of base64; nothing else in an AWS error looks like that.
-const SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
-
 function redact(text: string, target?: AwsTarget): string {
-  let result = text;
-  for (const secret of [target?.credentials?.secretAccessKey, target?.credentials?.sessionToken]) {
-    if (secret) result = result.split(secret).join("[redacted]");
-  }
-  return result.replace(SECRET_SHAPE, "[redacted]");
+  return redactSecrets(text, [target?.credentials?.secretAccessKey, target?.credentials?.sessionToken]);
 }
 
 type SdkError = {

@@ -1,6 +1,7 @@
 /** Engine events and raw CLI output, turned into the progress events the UI renders. */
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation/index.js";
 import type { ProgressReporter } from "../progress.js";
+import { redactSecrets } from "../redact.js";
 import { meaningfulLines, plainText } from "./text.js";
 
 export interface ResourceFailure {
@@ -17,7 +18,7 @@ export interface EngineEventTracker {
   readonly failures: readonly ResourceFailure[];
 }
 
-function resourceName(urn: string): string {
+export function resourceName(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
 }
 
@@ -25,7 +26,7 @@ function resourceName(urn: string): string {
  * Unchanged resources and Pulumi's own bookkeeping (the stack, default providers) would bury the
  * few lines that matter, so they are not reported as progress; their failures are still recorded.
  */
-function worthShowing(metadata: StepEventMetadata): boolean {
+export function worthShowing(metadata: StepEventMetadata): boolean {
   return metadata.op !== "same" && !metadata.type.startsWith("pulumi:");
 }
 
@@ -62,11 +63,11 @@ export function trackEngineEvents(onProgress: ProgressReporter, now: () => numbe
     } else if (event.diagnosticEvent && !event.diagnosticEvent.ephemeral) {
       const { severity, message, urn } = event.diagnosticEvent;
       if (severity === "warning") {
-        const text = plainText(message).trim();
+        const text = redactSecrets(plainText(message)).trim();
         onProgress({ kind: "warning", message: urn ? `${resourceName(urn)}: ${text}` : text });
       } else if (severity === "error" && urn) {
         // The engine may report a step's error before or after the failed step itself.
-        const error = meaningfulLines(message).join("\n");
+        const error = meaningfulLines(redactSecrets(message)).join("\n");
         errorByUrn.set(urn, error);
         const failure = failureByUrn.get(urn);
         if (failure) failure.error = error;
@@ -82,17 +83,22 @@ export function trackEngineEvents(onProgress: ProgressReporter, now: () => numbe
   };
 }
 
-/** The CLI's raw output arrives in chunks; the UI wants whole lines. */
+/**
+ * The CLI's raw output arrives in chunks; the UI wants whole lines. The CLI masks secrets it knows
+ * of, not a key a provider echoes in a message, so every line is redacted (whole, so a chunk
+ * boundary cannot split a secret past the redaction).
+ */
 export function engineOutputLines(onProgress: ProgressReporter): { write(chunk: string): void; flush(): void } {
   let pending = "";
+  const emit = (line: string) => onProgress({ kind: "engine-output", line: redactSecrets(line) });
   return {
     write(chunk) {
       const lines = (pending + chunk).split(/\r?\n/);
       pending = lines.pop()!;
-      for (const line of lines) onProgress({ kind: "engine-output", line });
+      lines.forEach(emit);
     },
     flush() {
-      if (pending !== "") onProgress({ kind: "engine-output", line: pending });
+      if (pending !== "") emit(pending);
       pending = "";
     },
   };

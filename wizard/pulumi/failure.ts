@@ -4,6 +4,7 @@
  * `instanceof`, so this module never loads the Automation API itself.
  */
 import { CliError, InterruptedError, MissingPulumiCliError, MissingStackError, PulumiError, UsageError } from "../errors.js";
+import { redactSecrets } from "../redact.js";
 import { isServiceBackend, localPath, lockDirectory } from "./backend.js";
 import type { ResourceFailure } from "./events.js";
 import { INSTALL_HINT, MINIMUM_PULUMI_VERSION } from "./requirements.js";
@@ -25,13 +26,14 @@ export interface FailureContext {
 
 /**
  * A CommandError keeps the CLI's result in a field its typings hide. For a command that failed, the
- * SDK puts execa's message there: the command line, then the CLI's stderr and stdout.
+ * SDK puts execa's message there: the command line, then the CLI's stderr and stdout. A provider
+ * error in it may quote the access key's secret, so the text is redacted before any message uses it.
  */
 function commandText(error: unknown): { name: string; text: string } | undefined {
   if (!(error instanceof Error)) return undefined;
   const result = (error as { commandResult?: { stdout?: unknown; stderr?: unknown } }).commandResult;
   if (typeof result?.stderr !== "string") return undefined;
-  return { name: error.name, text: `${result.stderr}\n${typeof result.stdout === "string" ? result.stdout : ""}` };
+  return { name: error.name, text: redactSecrets(`${result.stderr}\n${typeof result.stdout === "string" ? result.stdout : ""}`) };
 }
 
 /** The CLI binary could not be started at all (as opposed to a command that ran and failed). */
