@@ -55,7 +55,7 @@ const FLAGS = {
   format: ["--format <format>", "output format: pretty, json or env (dotenv lines)"],
   skipVerify: ["--skip-verify", "do not run the connection test after provisioning"],
   finish: ["--finish", "phase 2: delete the previous access key (after Census uses the new one)"],
-  keepState: ["--keep-state", "keep the stack's history in the backend (only its resources are deleted)"],
+  keepState: ["--keep-state", "delete the resources only; keep the stack, its history and its work dir"],
   bucket: ["--bucket <name>", "staging bucket to check (instead of the stack's)"],
   roleArn: ["--role-arn <arn>", "importer role to check (instead of the stack's)"],
   keyProfile: ["--key-profile <name>", "AWS profile holding the Census access key (instead of the stack's key)"],

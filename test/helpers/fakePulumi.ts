@@ -29,7 +29,7 @@ export interface FakeCall {
 export type FakeEvent = Record<string, unknown>;
 
 export interface FakeFailure {
-  /** The CLI's stderr (and stdout) for a command that ran and exited 255. */
+  /** The CLI's stderr (and stdout) for a command that ran and exited 255; streamed first, as the CLI prints them. */
   stderr?: string;
   stdout?: string;
   /** The binary could not be started (no CLI on PATH). */
@@ -172,7 +172,7 @@ export class FakePulumi {
     cwd: string,
     env: Record<string, string>,
     onOutput?: (data: string) => void,
-    _onError?: (data: string) => void,
+    onError?: (data: string) => void,
     signal?: AbortSignal,
   ): Promise<object> => {
     this.calls.push({ args: [...args], cwd, env: { ...env } });
@@ -181,6 +181,8 @@ export class FakePulumi {
     if (at >= 0) {
       const { failure } = this.pending.splice(at, 1)[0]!;
       await this.sendEvents(args, failure.events ?? []);
+      if (failure.stdout) onOutput?.(failure.stdout);
+      if (failure.stderr) onError?.(failure.stderr);
       if (failure.runUntilAborted && !signal?.aborted) await new Promise((done) => signal?.addEventListener("abort", done, { once: true }));
       throw commandError(args, failure);
     }
@@ -249,7 +251,43 @@ export class FakePulumi {
       const size = Number(flagValue(args, "--page-size") ?? stack.history.length);
       return this.result(JSON.stringify([...stack.history].reverse().slice(0, size)));
     }
+    if (first === "destroy") return this.destroy(args);
+    if (first === "stack" && second === "rm") return this.removeStack(args);
     throw new Error(`fake pulumi: unexpected command: pulumi ${args.join(" ")}`);
+  }
+
+  /**
+   * `destroy --preview-only` reports the deletes as planning steps and a summary; `destroy` deletes
+   * everything (in reverse creation order) and leaves an empty stack with its history.
+   */
+  private async destroy(args: string[]): Promise<object> {
+    const [name, stack] = this.stack(args);
+    const deployed = stack.outputs === undefined ? [] : [...RESOURCES].reverse();
+    if (args.includes("--preview-only")) {
+      await this.sendEvents(args, [
+        ...deployed.map(([type, resource]) => ({ resourcePreEvent: { metadata: metadata(name, "delete", type, resource), planning: true } })),
+        { summaryEvent: { maybeCorrupt: false, durationSeconds: 0, resourceChanges: { delete: deployed.length }, policyPacks: {} } },
+      ]);
+      return this.result(`Previewing destroy (${name}):\n\nResources:\n    - ${deployed.length} to delete\n`);
+    }
+    await this.sendEvents(args, deployed.flatMap(([type, resource]) => resourceEvents(name, "delete", type, resource)));
+    stack.outputs = undefined;
+    stack.deployedConfig = undefined;
+    const now = new Date().toISOString();
+    stack.history.push({ version: stack.history.length + 1, kind: "destroy", startTime: now, endTime: now, message: "", environment: {}, config: {}, result: "succeeded", resourceChanges: { delete: deployed.length } });
+    return this.result(`Destroying (${name}):\n\nResources:\n    - ${deployed.length} deleted\n`);
+  }
+
+  /** `stack rm --yes [--force] <name>`: like the CLI, it refuses a stack that still has resources. */
+  private removeStack(args: string[]): object {
+    const name = args.at(-1)!;
+    const stack = this.stacks.get(name);
+    if (!stack) throw commandError(args, { stderr: `error: no stack named '${name}' found` });
+    if (stack.outputs !== undefined && !args.includes("--force")) {
+      throw commandError(args, { stderr: `error: '${name}' still has resources; removal rejected. Possible actions:\n- Make sure that '${name}' is the stack that you want to destroy\n- Run \`pulumi destroy\` to delete the resources, then run \`pulumi stack rm\`\n- Run \`pulumi stack rm --force\` to override this error` });
+    }
+    this.stacks.delete(name);
+    return this.result(`Stack '${name}' has been removed!\n`);
   }
 
   private async up(args: string[], onOutput?: (data: string) => void): Promise<object> {

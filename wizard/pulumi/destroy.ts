@@ -1,0 +1,115 @@
+/**
+ * Tearing a stack down through the Automation API: a destroy preview (what would be deleted), the
+ * destroy itself with progress, and removing the stack from the backend together with its work dir.
+ * Never prints: progress goes to `onProgress`, failures are thrown as the CLI's typed errors.
+ */
+import { readdir, rm } from "node:fs/promises";
+import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
+import { homePaths } from "../home.js";
+import type { ProgressReporter } from "../progress.js";
+import { engineOutputLines, resourceName, trackEngineEvents, worthShowing } from "./events.js";
+import { interruptedError, toCliError } from "./failure.js";
+import type { OpenStack, UpdateOptions } from "./workspace.js";
+
+export interface StackResource {
+  type: string;
+  name: string;
+}
+
+/** Collects the resources whose step `pick` selects, once each, in the engine's order. */
+function resourceCollector(pick: (event: EngineEvent) => EngineEvent["resourcePreEvent"] | EngineEvent["resOutputsEvent"]) {
+  const found = new Map<string, StackResource>();
+  return {
+    onEvent(event: EngineEvent) {
+      const metadata = pick(event)?.metadata;
+      if (metadata?.op === "delete" && worthShowing(metadata)) found.set(metadata.urn, { type: metadata.type, name: resourceName(metadata.urn) });
+    },
+    get resources() {
+      return [...found.values()];
+    },
+  };
+}
+
+function outputStreams(onProgress: ProgressReporter, verbose: boolean | undefined) {
+  // One line buffer per stream, so a partial stderr line never splices into a stdout one.
+  return verbose ? [engineOutputLines(onProgress), engineOutputLines(onProgress)] : [];
+}
+
+/** What a destroy would delete (Pulumi's own bookkeeping left out); changes nothing. */
+export async function previewDestroy({ stack, context }: OpenStack, options: { onProgress: ProgressReporter; verbose?: boolean }): Promise<StackResource[]> {
+  const planned = resourceCollector((event) => event.resourcePreEvent);
+  const [stdout, stderr] = outputStreams(options.onProgress, options.verbose);
+  try {
+    await stack.previewDestroy({ onEvent: planned.onEvent, onOutput: stdout?.write, onError: stderr?.write, color: "never" });
+    return planned.resources;
+  } catch (error) {
+    throw toCliError(error, context);
+  } finally {
+    stdout?.flush();
+    stderr?.flush();
+  }
+}
+
+/**
+ * Deletes every resource of the stack and returns what was deleted. The stack and its history stay;
+ * `removeStack` removes them. The staging bucket goes even when it holds files (`forceDestroy` in
+ * the component).
+ */
+export async function destroyStack({ stack, context }: OpenStack, options: UpdateOptions): Promise<StackResource[]> {
+  const { resumeCommand } = options;
+  const interrupted = () => options.signal?.aborted === true;
+  const tracker = trackEngineEvents(options.onProgress);
+  const deleted = resourceCollector((event) => (event.resOutputsEvent?.planning ? undefined : event.resOutputsEvent));
+  const [stdout, stderr] = outputStreams(options.onProgress, options.verbose);
+  try {
+    if (interrupted()) throw interruptedError({ ...context, resumeCommand });
+    await stack.destroy({
+      onEvent: (event) => {
+        tracker.onEvent(event);
+        deleted.onEvent(event);
+      },
+      onOutput: stdout?.write,
+      onError: stderr?.write,
+      signal: options.signal,
+      color: "never",
+      showSecrets: false,
+    });
+    return deleted.resources;
+  } catch (error) {
+    throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interrupted: interrupted() });
+  } finally {
+    stdout?.flush();
+    stderr?.flush();
+  }
+}
+
+/**
+ * Removes the (empty) stack and its history from the backend, then its work dir, which holds the
+ * stack's config file. Pulumi refuses to remove a stack that still has resources, so this cannot
+ * orphan anything.
+ */
+export async function removeStack({ stack, workDir, context }: OpenStack): Promise<void> {
+  try {
+    await stack.workspace.removeStack(stack.name);
+  } catch (error) {
+    throw toCliError(error, context);
+  }
+  await rm(workDir, { recursive: true, force: true });
+}
+
+/**
+ * Opening a stack that turns out not to exist leaves its work dir behind with only the project file
+ * in it. A work dir that also holds a stack config file belongs to a stack in another backend (its
+ * config carries the salt that stack's secrets need), so it stays.
+ */
+export async function removeUnusedWorkDir(env: NodeJS.ProcessEnv, stackName: string): Promise<void> {
+  const workDir = homePaths(env).workDir(stackName);
+  let entries: string[];
+  try {
+    entries = await readdir(workDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  if (entries.every((entry) => entry === "Pulumi.yaml")) await rm(workDir, { recursive: true, force: true });
+}
