@@ -165,3 +165,43 @@ export function isolateAwsEnvironment(endpoint: string): IsolatedAwsEnvironment 
     },
   };
 }
+
+/** What a test file holds of its moto: the server's controls and the isolated AWS environment. */
+export interface MotoFixture extends Omit<MotoServer, "stop"> {
+  readonly aws: IsolatedAwsEnvironment;
+}
+
+/**
+ * Starts a moto_server for the test file and isolates the AWS environment around it (both undone after
+ * the file's last test). `resetBeforeEach: false` for files whose own beforeEach resets moto at the
+ * right moment.
+ */
+export function useMoto({ env = {}, resetBeforeEach = true }: { env?: Record<string, string>; resetBeforeEach?: boolean } = {}): MotoFixture {
+  let server: MotoServer | undefined;
+  let aws: IsolatedAwsEnvironment | undefined;
+  const started = (): MotoServer => server ?? failNotStarted();
+  beforeAll(async () => {
+    server = await startMoto(env);
+    aws = isolateAwsEnvironment(server.endpoint);
+  });
+  afterAll(async () => {
+    aws?.restore();
+    await server?.stop();
+  });
+  const fixture: MotoFixture = {
+    get endpoint() {
+      return started().endpoint;
+    },
+    reset: () => started().reset(),
+    enforceIam: (on) => started().enforceIam(on),
+    get aws() {
+      return aws ?? failNotStarted();
+    },
+  };
+  if (resetBeforeEach) beforeEach(() => fixture.reset());
+  return fixture;
+}
+
+function failNotStarted(): never {
+  throw new Error("moto is used outside a test: useMoto() starts it in beforeAll");
+}

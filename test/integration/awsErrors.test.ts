@@ -1,6 +1,5 @@
 // How SDK failures become the CLI's typed errors: constructed SDK errors for the mapping, and a real
 // endpoint that accepts connections and never answers for the timeouts. No moto needed here.
-import { createServer, type Server, type Socket } from "node:net";
 import { IAMServiceException } from "@aws-sdk/client-iam";
 import { S3ServiceException } from "@aws-sdk/client-s3";
 import { STSServiceException } from "@aws-sdk/client-sts";
@@ -9,6 +8,7 @@ import { AWS_CALL_LIMITS } from "../../wizard/aws/clients.js";
 import { getCallerIdentity } from "../../wizard/aws/identity.js";
 import { AwsCredentialsError, AwsRequestError, EXIT, exitCodeFor, UsageError } from "../../wizard/errors.js";
 import { DUMMY_CREDENTIALS, isolateAwsEnvironment, type IsolatedAwsEnvironment } from "../helpers/moto.js";
+import { useSilentEndpoint } from "../helpers/silentEndpoint.js";
 
 const iamContext: AwsCallContext = { target: { region: "us-east-1" }, service: "IAM", operation: "CreateRole", permission: "iam:CreateRole", env: {} };
 
@@ -140,25 +140,14 @@ describe("other failures", () => {
 });
 
 describe("an endpoint that accepts connections and never answers", () => {
-  let server: Server;
-  const sockets = new Set<Socket>();
+  const silent = useSilentEndpoint();
   let env: IsolatedAwsEnvironment;
 
-  beforeAll(async () => {
-    server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as { port: number };
-    env = isolateAwsEnvironment(`http://127.0.0.1:${port}`);
+  beforeAll(() => {
+    env = isolateAwsEnvironment(silent.url);
   });
 
-  afterAll(async () => {
-    env?.restore();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => env?.restore());
 
   const worstCaseMs = AWS_CALL_LIMITS.maxAttempts * (AWS_CALL_LIMITS.requestTimeoutMs + 1_000);
 

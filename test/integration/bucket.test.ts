@@ -7,26 +7,13 @@ import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { bucketAvailability, bucketTakenMessage } from "../../wizard/aws/bucket.js";
 import { AwsCredentialsError, AwsRequestError } from "../../wizard/errors.js";
 import type { AwsTarget } from "../../wizard/setupInputs.js";
-import { DUMMY_CREDENTIALS, freePort, isolateAwsEnvironment, MOTO_ACCOUNT_ID, startMoto, type IsolatedAwsEnvironment, type MotoServer } from "../helpers/moto.js";
+import { DUMMY_CREDENTIALS, freePort, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
 
 const REGION = "eu-west-1";
 const OTHER_ACCOUNT_ID = "111111111111";
 const ours: AwsTarget = { region: REGION, credentials: DUMMY_CREDENTIALS };
-let moto: MotoServer;
-let env: IsolatedAwsEnvironment;
-
-beforeAll(async () => {
-  // By default moto lets any account read any bucket; AWS answers 403 instead.
-  moto = await startMoto({ MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS: "false" });
-  env = isolateAwsEnvironment(moto.endpoint);
-});
-
-afterAll(async () => {
-  env?.restore();
-  await moto?.stop();
-});
-
-beforeEach(() => moto.reset());
+// By default moto lets any account read any bucket; AWS answers 403 instead.
+const moto = useMoto({ env: { MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS: "false" } });
 
 async function createBucket(target: AwsTarget, name: string): Promise<void> {
   const s3 = new S3Client({ ...target, forcePathStyle: true });

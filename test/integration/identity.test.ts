@@ -4,23 +4,10 @@ import { join } from "node:path";
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { getCallerIdentity } from "../../wizard/aws/identity.js";
 import { AwsCredentialsError, EXIT, exitCodeFor } from "../../wizard/errors.js";
-import { DUMMY_CREDENTIALS, isolateAwsEnvironment, MOTO_ACCOUNT_ID, startMoto, type IsolatedAwsEnvironment, type MotoServer } from "../helpers/moto.js";
+import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
 
 const REGION = "us-east-1";
-let moto: MotoServer;
-let env: IsolatedAwsEnvironment;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  env = isolateAwsEnvironment(moto.endpoint);
-});
-
-afterAll(async () => {
-  env?.restore();
-  await moto?.stop();
-});
-
-beforeEach(() => moto.reset());
+const moto = useMoto();
 
 test("names moto's default account for explicit credentials", async () => {
   const identity = await getCallerIdentity({ region: REGION, credentials: DUMMY_CREDENTIALS });
@@ -39,13 +26,13 @@ test("uses credentials from the environment when none are given", async () => {
 
 test("reads a named profile from the shared credentials file", async () => {
   // A file of its own: the SDK caches each profile file it has read (or found missing) by path.
-  const credentialsFile = join(env.dir, "profile-credentials");
+  const credentialsFile = join(moto.aws.dir, "profile-credentials");
   writeFileSync(credentialsFile, `[census-test]\naws_access_key_id = ${DUMMY_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${DUMMY_CREDENTIALS.secretAccessKey}\n`);
   process.env.AWS_SHARED_CREDENTIALS_FILE = credentialsFile;
   try {
     expect((await getCallerIdentity({ region: REGION, profile: "census-test" })).accountId).toBe(MOTO_ACCOUNT_ID);
   } finally {
-    process.env.AWS_SHARED_CREDENTIALS_FILE = env.credentialsFile;
+    process.env.AWS_SHARED_CREDENTIALS_FILE = moto.aws.credentialsFile;
   }
 });
 

@@ -20,7 +20,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { censusGroupName, censusPolicyName, importerPolicyName } from "../../infra/names.js";
 import { findLeftovers, type ExpectedResources, type LeftoverCheck } from "../../wizard/aws/leftovers.js";
 import type { AwsTarget } from "../../wizard/setupInputs.js";
-import { DUMMY_CREDENTIALS, isolateAwsEnvironment, MOTO_ACCOUNT_ID, startMoto, type IsolatedAwsEnvironment, type MotoServer } from "../helpers/moto.js";
+import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
 
 const REGION = "eu-west-1";
 const admin: AwsTarget = { region: REGION, credentials: DUMMY_CREDENTIALS };
@@ -39,20 +39,7 @@ const CENSUS_POLICY = `arn:aws:iam::${MOTO_ACCOUNT_ID}:policy/${censusPolicyName
 const IMPORTER_POLICY = `arn:aws:iam::${MOTO_ACCOUNT_ID}:policy/${importerPolicyName(ROLE)}`;
 const DOCUMENT = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] });
 
-let moto: MotoServer;
-let aws: IsolatedAwsEnvironment;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  aws = isolateAwsEnvironment(moto.endpoint);
-});
-
-afterAll(async () => {
-  aws?.restore();
-  await moto?.stop();
-});
-
-beforeEach(() => moto.reset());
+const moto = useMoto();
 
 function iam(): IAMClient {
   return new IAMClient(admin);
@@ -150,7 +137,7 @@ test("a policy left attached to something the stack did not create is detached f
 
 test("with a named profile, every command runs with it", async () => {
   await createBucketWithAFile();
-  const credentialsFile = `${aws.dir}/credentials-with-admin`;
+  const credentialsFile = `${moto.aws.dir}/credentials-with-admin`;
   writeFileSync(credentialsFile, `[admin]\naws_access_key_id = ${DUMMY_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${DUMMY_CREDENTIALS.secretAccessKey}\n`);
   process.env.AWS_SHARED_CREDENTIALS_FILE = credentialsFile;
   try {
@@ -158,7 +145,7 @@ test("with a named profile, every command runs with it", async () => {
 
     expect(checks[RESOURCES.bucketName]!.commands).toEqual([`aws s3 rb s3://${RESOURCES.bucketName} --force --region ${REGION} --profile admin`]);
   } finally {
-    process.env.AWS_SHARED_CREDENTIALS_FILE = aws.credentialsFile;
+    process.env.AWS_SHARED_CREDENTIALS_FILE = moto.aws.credentialsFile;
   }
 });
 

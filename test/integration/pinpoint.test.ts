@@ -14,24 +14,11 @@ import {
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { findPinpointProject, listPinpointProjects } from "../../wizard/aws/pinpoint.js";
 import { AwsCredentialsError } from "../../wizard/errors.js";
-import { DUMMY_CREDENTIALS, freePort, isolateAwsEnvironment, MOTO_ACCOUNT_ID, startMoto, type IsolatedAwsEnvironment, type MotoServer } from "../helpers/moto.js";
+import { DUMMY_CREDENTIALS, freePort, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
 
 const target = { region: "us-east-1", credentials: DUMMY_CREDENTIALS };
 const MISSING_PROJECT_ID = "0123456789abcdef0123456789abcdef";
-let moto: MotoServer;
-let env: IsolatedAwsEnvironment;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  env = isolateAwsEnvironment(moto.endpoint);
-});
-
-afterAll(async () => {
-  env?.restore();
-  await moto?.stop();
-});
-
-beforeEach(() => moto.reset());
+const moto = useMoto();
 
 async function createApps(...names: string[]): Promise<Array<{ id: string; name: string }>> {
   const client = new PinpointClient(target);

@@ -7,22 +7,11 @@ import { DeleteAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
 import { DeleteBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import type { ProgressEvent } from "../../wizard/progress.js";
 import { verifyStaging, type VerifyCheck, type VerifyInput, type VerifyReport } from "../../wizard/verify/verifyStaging.js";
-import { DUMMY_CREDENTIALS, isolateAwsEnvironment, MOTO_ACCOUNT_ID, startMoto, type IsolatedAwsEnvironment, type MotoServer } from "../helpers/moto.js";
+import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
 import { createMotoAdmin, createMotoStaging, objectKeys, type MotoStaging } from "../helpers/motoStaging.js";
 
 const REGION = "eu-west-1";
-let moto: MotoServer;
-let env: IsolatedAwsEnvironment;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  env = isolateAwsEnvironment(moto.endpoint);
-});
-
-afterAll(async () => {
-  env?.restore();
-  await moto?.stop();
-});
+const moto = useMoto({ resetBeforeEach: false });
 
 /** The administrator's credentials come from the default chain, as for a user without --profile. */
 async function useAdmin(): Promise<void> {

@@ -17,7 +17,7 @@ import { EXIT } from "../../wizard/errors.js";
 import { captureIo } from "../helpers/cliIo.js";
 import { filesUnder } from "../helpers/files.js";
 import { failedResourceEvents, fakeAccessKey, FakePulumi, warningEvent, type FakeEvent } from "../helpers/fakePulumi.js";
-import { DUMMY_CREDENTIALS, isolateAwsEnvironment, startMoto, type IsolatedAwsEnvironment, type MotoServer } from "../helpers/moto.js";
+import { DUMMY_CREDENTIALS, useMoto } from "../helpers/moto.js";
 import { scriptedPrompter, type Script } from "../helpers/scriptedPrompter.js";
 
 const REGION = "eu-west-1";
@@ -33,21 +33,13 @@ const SECRETS: Record<string, string> = {
   "the administrator's secret key": ADMIN_SECRET,
 };
 
-let moto: MotoServer;
-let aws: IsolatedAwsEnvironment;
+const moto = useMoto({ resetBeforeEach: false });
 let home: string;
 let projectId: string;
 let stack: string;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  aws = isolateAwsEnvironment(moto.endpoint);
+beforeAll(() => {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN_SECRET });
-});
-
-afterAll(async () => {
-  aws?.restore();
-  await moto?.stop();
 });
 
 beforeEach(async () => {

@@ -10,7 +10,7 @@ import { EXIT } from "../../../wizard/errors.js";
 import { homePaths } from "../../../wizard/home.js";
 import { captureIo } from "../../helpers/cliIo.js";
 import { FakePulumi } from "../../helpers/fakePulumi.js";
-import { DUMMY_CREDENTIALS, isolateAwsEnvironment, MOTO_ACCOUNT_ID, startMoto, type IsolatedAwsEnvironment, type MotoServer } from "../../helpers/moto.js";
+import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto } from "../../helpers/moto.js";
 import { createBucket } from "../../helpers/motoStaging.js";
 import { TEST_PROJECT_ID } from "../../helpers/pulumiMocks.js";
 import { scriptedPrompter, type Script } from "../../helpers/scriptedPrompter.js";
@@ -20,21 +20,11 @@ import { OTHER_PROJECT_ID, seedStack } from "./dayTwo.js";
 const BUCKET = `census-pinpoint-staging-${MOTO_ACCOUNT_ID}-us-east-1`;
 const BY_FLAGS = ["teardown", "--region", "us-east-1", "--project-id", TEST_PROJECT_ID];
 const temp = useTempHome();
-let moto: MotoServer;
-let aws: IsolatedAwsEnvironment;
+useMoto();
 
-beforeAll(async () => {
-  moto = await startMoto();
-  aws = isolateAwsEnvironment(moto.endpoint);
+beforeAll(() => {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey });
 });
-
-afterAll(async () => {
-  aws?.restore();
-  await moto?.stop();
-});
-
-beforeEach(() => moto.reset());
 
 async function seeded(): Promise<FakePulumi> {
   const fake = new FakePulumi();

@@ -9,24 +9,13 @@ import { main } from "../../../wizard/cli.js";
 import { EXIT } from "../../../wizard/errors.js";
 import { captureIo } from "../../helpers/cliIo.js";
 import { FakePulumi } from "../../helpers/fakePulumi.js";
-import { DUMMY_CREDENTIALS, isolateAwsEnvironment, startMoto, type IsolatedAwsEnvironment, type MotoServer } from "../../helpers/moto.js";
+import { DUMMY_CREDENTIALS, useMoto } from "../../helpers/moto.js";
 import { createMotoAdmin, createMotoStaging, objectKeys, type MotoStaging } from "../../helpers/motoStaging.js";
 
 const REGION = "eu-west-1";
-let moto: MotoServer;
-let aws: IsolatedAwsEnvironment;
+const moto = useMoto({ resetBeforeEach: false });
 let staging: MotoStaging;
 let files = 0;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  aws = isolateAwsEnvironment(moto.endpoint);
-});
-
-afterAll(async () => {
-  aws?.restore();
-  await moto?.stop();
-});
 
 /**
  * A fresh credentials file per test with the Census key as profile "census" and the administrator as
@@ -36,7 +25,7 @@ beforeEach(async () => {
   await moto.reset();
   staging = await createMotoStaging(REGION);
   const admin = await createMotoAdmin(REGION);
-  const file = join(aws.dir, `credentials-${++files}`);
+  const file = join(moto.aws.dir, `credentials-${++files}`);
   writeFileSync(
     file,
     [
