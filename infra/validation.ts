@@ -77,8 +77,13 @@ export function checkProjectId(projectId: string): { warning?: string } {
     );
   }
   if (PROJECT_ID_SHAPE.test(projectId)) return {};
+  // Say what differs, so a wrongly copied ID (a letter too many, a stray "g") is easy to spot.
+  const differences = [`this one has ${projectId.length} characters`];
+  if (/[A-Z]/.test(projectId)) differences.push("some uppercase");
+  const notHex = [...new Set(projectId.replace(/[0-9a-f]/gi, ""))];
+  if (notHex.length > 0) differences.push(`some not hexadecimal: ${notHex.map((c) => JSON.stringify(c)).join(", ")}`);
   return {
-    warning: `"${projectId}" does not look like an Amazon Pinpoint project ID (those are 32 lowercase hexadecimal characters; this one has ${projectId.length} characters${/[A-Z]/.test(projectId) ? ", some uppercase" : ""}). Permissions will be scoped to exactly this ID.`,
+    warning: `"${projectId}" does not look like an Amazon Pinpoint project ID (those are 32 lowercase hexadecimal characters; ${differences.join(", ")}). Permissions will be scoped to exactly this ID.`,
   };
 }
 

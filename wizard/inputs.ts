@@ -82,8 +82,11 @@ export async function resolveSetupInputs(options: ResolveSetupInputsOptions): Pr
   const { flags, interactive } = options;
   checkFlags(flags);
   const region = await resolveRegion(options);
+  // Without a terminal the ID can only come from its flag: a missing one is reported before the account
+  // lookup, whose credentials error would otherwise hide the real mistake.
+  const given: ChosenProject | undefined = interactive ? undefined : { id: projectIdFlag(flags) };
   const accountId = await options.accountId(region);
-  const project = await resolveProjectId(options, region);
+  const project = given ?? (await askProjectId(options, region));
   const customized = interactive ? await customize(options, region, project.id, accountId) : {};
   const validated = asFlagError(() =>
     validateStagingInputs({
@@ -161,20 +164,24 @@ async function resolveRegion(options: ResolveSetupInputsOptions): Promise<Pinpoi
   );
 }
 
-async function resolveProjectId(
-  options: ResolveSetupInputsOptions,
-  region: PinpointRegion,
-): Promise<{ id: string; acknowledgedWarning?: string }> {
-  const { flags, interactive, prompter } = options;
-  if (!interactive) {
-    if (flags.projectId === undefined) {
-      throw new UsageError(
-        `No Pinpoint project ID given: pass ${SETUP_FLAG_NAMES.pinpointProjectId} <id>.`,
-        "Find it in the Amazon Pinpoint console under All projects, or run in a terminal to choose from a list.",
-      );
-    }
-    return { id: flags.projectId };
+function projectIdFlag(flags: SetupFlags): string {
+  if (flags.projectId === undefined) {
+    throw new UsageError(
+      `No Pinpoint project ID given: pass ${SETUP_FLAG_NAMES.pinpointProjectId} <id>.`,
+      "Find it in the Amazon Pinpoint console under All projects, or run in a terminal to choose from a list.",
+    );
   }
+  return flags.projectId;
+}
+
+/** `acknowledgedWarning`: the user already confirmed this ID's warning, so it is not shown again. */
+interface ChosenProject {
+  id: string;
+  acknowledgedWarning?: string;
+}
+
+async function askProjectId(options: ResolveSetupInputsOptions, region: PinpointRegion): Promise<ChosenProject> {
+  const { flags, prompter } = options;
   let id = flags.projectId;
   if (id === undefined) {
     const listed = await chooseListedProject(options, region);

@@ -75,7 +75,7 @@ test.each(rejections)("refuses $case, naming the rule, and declares nothing", as
 
 test.each([
   ["uppercase hexadecimal", "0123456789ABCDEF0123456789ABCDEF", /32 lowercase hexadecimal characters; this one has 32 characters, some uppercase/],
-  ["a short name-like ID", "marketing_app-1", /this one has 15 characters\)/],
+  ["a short name-like ID", "marketing_app-1", /this one has 15 characters, some not hexadecimal: "m", "r", "k", "t", "i", "n", "g", "_", "p", "-"\)/],
 ])("accepts an unusual project ID (%s) with a warning, and scopes permissions to exactly that ID", async (_case, id, warning) => {
   const run = await runStack(stackConfig("eu-west-1", {}, id));
   expect(run.warnings).toEqual([expect.stringMatching(warning)]);
