@@ -56,6 +56,24 @@ const ACCESS_DENIED_CODES = new Set([
 // with an explicit deny in …]".
 const NOT_AUTHORIZED = /User: (\S+) is not authorized to perform: ([\w-]+:\w+)(?: on resource: (\S+))?(?:\s+((?:because|with an explicit deny)\b.*?))?\.?$/s;
 
+export interface Denial {
+  principal: string;
+  action: string;
+  resource?: string;
+  why?: string;
+}
+
+// The same refusal quoted inside other text, as the Pulumi AWS provider reports it: the resource may be
+// quoted or prefixed with its kind ("policy arn:..."), and the provider may append ": provider=aws@7.x".
+const QUOTED_DENIAL =
+  /User: (\S+) is not authorized to perform: ([\w-]+:\w+)(?: on resource: (?:[a-z]+ )?"?([^\s"]+?)"?)?(?: ((?:because|with an explicit deny)\b[^\n]*?))?\.?(?=: provider=|\r?\n|$)/;
+
+/** IAM's refusal where a provider error quotes it. */
+export function parseDenial(text: string): Denial | undefined {
+  const match = QUOTED_DENIAL.exec(text.trim());
+  return match ? { principal: match[1]!, action: match[2]!, resource: match[3], why: match[4] } : undefined;
+}
+
 function redact(text: string, target?: AwsTarget): string {
   return redactSecrets(text, [target?.credentials?.secretAccessKey, target?.credentials?.sessionToken]);
 }

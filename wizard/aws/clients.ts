@@ -10,7 +10,8 @@ export type AwsService = "STS" | "S3" | "IAM" | "Pinpoint";
 /**
  * Without these an endpoint that accepts the connection and never answers (a proxy black hole, a
  * stopped emulator) hangs the CLI forever: the SDK sets no request timeout by default. Worst case for
- * one call: maxAttempts × requestTimeoutMs plus a little backoff, about 15 seconds.
+ * one call: maxAttempts (AWS_MAX_ATTEMPTS overrides it) × requestTimeoutMs plus a little backoff,
+ * about 15 seconds.
  */
 export const AWS_CALL_LIMITS = {
   connectionTimeoutMs: 3_000,
@@ -49,10 +50,19 @@ export function configuredEndpoint(service: AwsService, env: NodeJS.ProcessEnv =
   return undefined;
 }
 
+/**
+ * AWS_MAX_ATTEMPTS, the SDK's own variable, when it holds a positive integer: the explicit setting
+ * below would otherwise silently override a user's choice.
+ */
+function maxAttemptsFrom(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.AWS_MAX_ATTEMPTS);
+  return Number.isInteger(value) && value > 0 ? value : AWS_CALL_LIMITS.maxAttempts;
+}
+
 export function awsClientConfig(target: AwsTarget, service: AwsService, env: NodeJS.ProcessEnv = process.env): AwsClientConfig {
   const config: AwsClientConfig = {
     region: target.region,
-    maxAttempts: AWS_CALL_LIMITS.maxAttempts,
+    maxAttempts: maxAttemptsFrom(env),
     requestHandler: {
       connectionTimeout: AWS_CALL_LIMITS.connectionTimeoutMs,
       requestTimeout: AWS_CALL_LIMITS.requestTimeoutMs,

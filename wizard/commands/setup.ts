@@ -11,7 +11,7 @@ import { configuredRegion } from "../aws/configuredRegion.js";
 import type { CallerIdentity } from "../aws/identity.js";
 import type { CensusValues } from "../censusValues.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
-import { MissingPulumiCliError, VerificationError, MissingStackError, UsageError } from "../errors.js";
+import { AwsRequestError, MissingPulumiCliError, VerificationError, MissingStackError, UsageError } from "../errors.js";
 import { ensureHomeWritable, homePaths } from "../home.js";
 import { resolveSetupInputs } from "../inputs.js";
 import { checkOutputFile, writeOutputFile } from "../outputFile.js";
@@ -173,7 +173,7 @@ async function runPreflight(
   const bucketName = inputs.bucketName ?? existing?.stagingBucketName ?? defaultBucketName(accountId, inputs.region);
   render.progress({ kind: "step", message: `Checking that the bucket name ${bucketName} is available` });
   const bucket = await bucketAvailability(aws, bucketName);
-  if (bucket.status === "taken") throw new UsageError(bucketTakenMessage(bucketName, accountId, inputs.region));
+  if (bucket.status === "taken") throw new AwsRequestError(bucketTakenMessage(bucketName, accountId, inputs.region));
   if (bucket.status === "yours" && existing?.stagingBucketName !== bucketName) {
     throw new UsageError(
       `The S3 bucket "${bucketName}" already exists in your account${bucket.region ? ` (in ${bucket.region})` : ""} and this stack does not manage it.`,

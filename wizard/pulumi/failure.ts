@@ -3,7 +3,8 @@
  * says what happened and a hint with the next step. Detection goes by error name and CLI text, not
  * `instanceof`, so this module never loads the Automation API itself.
  */
-import { CliError, InterruptedError, MissingPulumiCliError, MissingStackError, PulumiError, UsageError } from "../errors.js";
+import { parseDenial } from "../aws/awsErrors.js";
+import { AwsCredentialsError, CliError, InterruptedError, MissingPulumiCliError, MissingStackError, PulumiError, UsageError } from "../errors.js";
 import { redactSecrets } from "../redact.js";
 import { isServiceBackend, localPath, lockDirectory } from "./backend.js";
 import type { ResourceFailure } from "./events.js";
@@ -82,7 +83,8 @@ function lockedError(text: string, context: FailureContext): PulumiError {
   return new PulumiError(
     message,
     "First make sure no census-pinpoint or pulumi process is still working on it (e.g. `ps aux | grep -i pulumi`); if one is, let it finish.\n" +
-      `If none is, the lock is stale: delete the lock file,${rerun}. It is here:\n${where}\n` +
+      `If none is, the lock is stale: clear it with \`pulumi${context.workDir ? ` -C ${context.workDir}` : ""} cancel --stack ${context.stackName} --yes\` ` +
+      `(or delete the lock file),${rerun}. census-pinpoint never removes a lock itself. The lock file:\n${where}\n` +
       "Never delete a lock while an update runs: two updates at once can corrupt the stack's state.",
   );
 }
@@ -107,13 +109,35 @@ function isBackendUnreachable(text: string, context: FailureContext): boolean {
   return host !== undefined && NETWORK_FAILURE.test(text) && text.includes(host);
 }
 
-function updateFailedError(text: string, context: FailureContext): PulumiError {
+function describeFailure(failure: ResourceFailure): string {
+  const what = `Could not ${failure.op} ${failure.name} (${failure.type})`;
+  const denial = failure.error ? parseDenial(failure.error) : undefined;
+  if (!denial) return `${what}${failure.error ? `: ${failure.error}` : "."}`;
+  return `${what}: AWS denied ${denial.action} to ${denial.principal}${denial.resource ? ` on ${denial.resource}` : ""}${denial.why ? ` (${denial.why.replace(/\.+$/, "")})` : ""}.`;
+}
+
+/**
+ * A provider error IAM refused is a permissions problem (exit 3, as for the CLI's own AWS calls): the
+ * message names the permission and the principal, the hint how to get it and that re-running resumes.
+ */
+function updateFailedError(text: string, context: FailureContext): PulumiError | AwsCredentialsError {
   const failures = context.failures ?? [];
+  const resume = context.resumeCommand ? ` Re-running \`${context.resumeCommand}\` resumes where it stopped.` : "";
   const message =
     failures.length > 0
-      ? failures.map((failure) => `Could not ${failure.op} ${failure.name} (${failure.type})${failure.error ? `: ${failure.error}` : "."}`).join("\n")
+      ? failures.map(describeFailure).join("\n")
       : `Pulumi failed on ${stackLabel(context)}: ${meaningfulLines(text).join("\n") || "no error text"}`;
-  return new PulumiError(message, context.resumeCommand ? `Fix the cause above. Re-running \`${context.resumeCommand}\` resumes where it stopped.` : undefined);
+  const denials = failures.flatMap((failure) => (failure.error ? [parseDenial(failure.error)] : [])).filter((denial) => denial !== undefined);
+  if (denials.length > 0) {
+    const actions = [...new Set(denials.map((denial) => denial.action))].join(", ");
+    const principals = [...new Set(denials.map((denial) => denial.principal))].join(", ");
+    return new AwsCredentialsError(
+      message,
+      `Ask an AWS administrator to allow ${actions} for ${principals} (docs/permissions.md lists every permission setup needs), ` +
+        `or use credentials that have it (--profile <name> or AWS_PROFILE).${resume}`,
+    );
+  }
+  return new PulumiError(message, resume ? `Fix the cause above.${resume}` : undefined);
 }
 
 export function interruptedError(context: FailureContext): InterruptedError {

@@ -17,7 +17,10 @@ export interface Passphrase {
   source: string;
 }
 
-/** Resolves to false when the file does not exist; refuses one other users can read. */
+/**
+ * Resolves to false when the file does not exist; refuses one other users can read or write (a
+ * writable one could be swapped for a passphrase they know before a stack is created with it).
+ */
 async function checkPrivate(file: string, origin: string): Promise<boolean> {
   let mode: number;
   try {
@@ -27,8 +30,12 @@ async function checkPrivate(file: string, origin: string): Promise<boolean> {
     throw error;
   }
   // Windows has no POSIX modes to check.
-  if (process.platform !== "win32" && (mode & 0o044) !== 0) {
-    throw new UsageError(`${origin} ${file} can be read by other users, and it unlocks the stack's secrets.`, `Run \`chmod 600 ${file}\` and try again.`);
+  if (process.platform !== "win32" && (mode & 0o077) !== 0) {
+    const octal = (mode & 0o777).toString(8).padStart(4, "0");
+    throw new UsageError(
+      `${origin} ${file} is open to other users (mode ${octal}), and it unlocks the stack's secrets.`,
+      `Run \`chmod 600 ${file}\` and try again.`,
+    );
   }
   return true;
 }

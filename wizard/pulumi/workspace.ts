@@ -5,6 +5,7 @@
  * failures are thrown as the CLI's typed errors.
  */
 import { mkdir } from "node:fs/promises";
+import { PulumiError } from "../errors.js";
 import type { ConfigMap, LocalWorkspace, OutputMap, PulumiCommand, Stack, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
 import { PROJECT_NAME, stackName as stackNameOf } from "../../infra/names.js";
 import type { CensusValues } from "../censusValues.js";
@@ -99,7 +100,7 @@ export async function openStack(
       ensurePulumiCli({ pulumiCommand: options.pulumiCommand, env }),
       resolveBackendUrl(target.backendUrl, env, home),
       resolvePassphrase(env, options.onProgress, { create: options.create }),
-      mkdir(workDir, { recursive: true, mode: 0o700 }),
+      ensureWorkDir(workDir, name),
     ]);
     Object.assign(context, { backendUrl, passphraseSource: passphrase.source });
     const args = { stackName: name, projectName: PROJECT_NAME, program };
@@ -122,6 +123,24 @@ export async function openStack(
     return { stack, workDir, context };
   } catch (error) {
     throw toCliError(error, context);
+  }
+}
+
+/**
+ * The work dir holds only what census-pinpoint writes there (Pulumi.yaml and the stack's settings), so
+ * something else at its path is damage the user must see, not a raw EEXIST/ENOTDIR from mkdir.
+ */
+async function ensureWorkDir(workDir: string, stackName: string): Promise<void> {
+  try {
+    await mkdir(workDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EEXIST" && code !== "ENOTDIR") throw error;
+    const where = code === "EEXIST" ? `${workDir} is a file` : `a folder above ${workDir} is a file`;
+    throw new PulumiError(
+      `The Pulumi work dir of stack ${stackName} cannot be created: ${where}.`,
+      `Move that file away${code === "EEXIST" ? ` (e.g. \`mv ${workDir} ${workDir}.bak\`)` : ""} and run the command again: census-pinpoint recreates the work dir, and the stack's state is in its backend.`,
+    );
   }
 }
 
