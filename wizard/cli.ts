@@ -151,7 +151,7 @@ const COMMANDS: CommandSpec[] = [
 
 function packageVersion(): string {
   const require = createRequire(import.meta.url);
-  // wizard/cli.ts in the sources, dist/wizard/cli.js once built.
+  // wizard/cli.ts in the sources, dist/wizard/bin.js (the bundle) once built.
   for (const path of ["../package.json", "../../package.json"]) {
     try {
       const manifest = require(path) as { name?: string; version: string };
