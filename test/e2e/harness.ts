@@ -278,3 +278,36 @@ export function runPiped(args: string[], env: Record<string, string>, options: {
     child.stdin.end(options.stdin ?? "");
   });
 }
+
+/**
+ * The e2e context for one test file: started before its first test, stopped after its last, with
+ * every pseudo-terminal session killed after each test.
+ */
+export function useE2e(): E2eContext {
+  let context: E2eContext | undefined;
+  const started = (): E2eContext => {
+    if (!context) throw new Error("the e2e context is used outside a test: useE2e() starts it in beforeAll");
+    return context;
+  };
+  beforeAll(async () => {
+    context = await startE2e();
+  });
+  afterEach(() => killAllSessions());
+  afterAll(async () => {
+    killAllSessions();
+    await context?.stop();
+  });
+  return {
+    get moto() {
+      return started().moto;
+    },
+    get home() {
+      return started().home;
+    },
+    env: (options) => started().env(options),
+    aws: (region) => started().aws(region),
+    createPinpointProject: (region, name) => started().createPinpointProject(region, name),
+    reset: () => started().reset(),
+    stop: () => started().stop(),
+  };
+}

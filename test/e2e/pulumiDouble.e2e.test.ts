@@ -11,14 +11,14 @@ import { ensurePulumiCli } from "../../wizard/pulumi/cli.js";
 import { deployStack, openStack, readStackValues, type PulumiTarget } from "../../wizard/pulumi/workspace.js";
 import type { SetupInputs } from "../../wizard/setupInputs.js";
 import { progressRecorder } from "../wizard/pulumi/setup.js";
-import { startE2e, type E2eContext } from "./harness.js";
+import { useE2e } from "./harness.js";
 
 const PROJECT_ID = "0123456789abcdef0123456789abcdef";
 const INPUTS: SetupInputs = { region: "eu-west-1", projectId: PROJECT_ID, expirationDays: 7 };
 const STACK = `eu-west-1-${PROJECT_ID}`;
 const USER = "census-pinpoint-01234567";
 
-let e2e: E2eContext;
+const e2e = useE2e();
 
 /** Resolves once an update holds the stack's lock in the default file backend. */
 async function lockTaken(): Promise<void> {
@@ -30,13 +30,8 @@ async function lockTaken(): Promise<void> {
 }
 let savedEnv: NodeJS.ProcessEnv;
 
-beforeAll(async () => {
-  e2e = await startE2e();
+beforeAll(() => {
   savedEnv = { ...process.env };
-});
-
-afterAll(async () => {
-  await e2e?.stop();
 });
 
 /** The CLI double inherits this process's environment, as the real CLI would. */

@@ -6,19 +6,11 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { filesUnder } from "../helpers/files.js";
 import { DUMMY_CREDENTIALS } from "../helpers/moto.js";
-import { runPiped, startE2e, type E2eContext } from "./harness.js";
+import { runPiped, useE2e } from "./harness.js";
 
 const REGION = "us-east-1";
 
-let e2e: E2eContext;
-
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-
-afterAll(async () => {
-  await e2e?.stop();
-});
+const e2e = useE2e();
 
 test("setup --verbose: the secret key reaches stdout alone, and no file under CENSUS_PINPOINT_HOME but the stack's state", async () => {
   await e2e.reset();

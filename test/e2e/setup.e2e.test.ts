@@ -3,31 +3,20 @@
 import { HeadBucketCommand, GetBucketLifecycleConfigurationCommand, GetPublicAccessBlockCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { GetRoleCommand, ListAccessKeysCommand, ListGroupsForUserCommand, ListRolesCommand, ListUsersCommand } from "@aws-sdk/client-iam";
 import { MINIMUM_PULUMI_VERSION } from "../../wizard/pulumi/requirements.js";
-import { killAllSessions, runInPty, runPiped, startE2e, type E2eContext, type PtySession } from "./harness.js";
+import { runInPty, runPiped, useE2e, type PtySession } from "./harness.js";
 
 const REGION = "us-east-1";
 const ACCOUNT = "123456789012";
 /** Census's connection form, in its order. */
 const CENSUS_FIELDS = ["Access Key ID", "Secret Key", "Pinpoint Project ID", "S3 Staging Bucket Name", "Importer Role ARN", "AWS Region"];
 
-let e2e: E2eContext;
+const e2e = useE2e();
 let projectId: string;
-
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-
-afterAll(async () => {
-  killAllSessions();
-  await e2e?.stop();
-});
 
 beforeEach(async () => {
   await e2e.reset();
   projectId = await e2e.createPinpointProject(REGION, "Marketing");
 });
-
-afterEach(() => killAllSessions());
 
 /** Region (the first choice), the project from the list, no customization. */
 async function answerInputs(session: PtySession): Promise<void> {

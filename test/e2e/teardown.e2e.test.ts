@@ -5,22 +5,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { HeadBucketCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { GetRoleCommand, GetUserCommand, ListPoliciesCommand, ListRolesCommand, ListUsersCommand } from "@aws-sdk/client-iam";
-import { killAllSessions, runInPty, runPiped, startE2e, type E2eContext } from "./harness.js";
+import { runInPty, runPiped, useE2e } from "./harness.js";
 
 const REGION = "us-east-1";
 const ACCOUNT = "123456789012";
 
-let e2e: E2eContext;
+const e2e = useE2e();
 let projectId: string;
-
-beforeAll(async () => {
-  e2e = await startE2e();
-});
-
-afterAll(async () => {
-  killAllSessions();
-  await e2e?.stop();
-});
 
 beforeEach(async () => {
   await e2e.reset();
@@ -28,8 +19,6 @@ beforeEach(async () => {
   const setup = await runPiped(["setup", "--no-input", "--yes", "--skip-verify", "--region", REGION, "--project-id", projectId], e2e.env(), { timeoutMs: 45_000 });
   expect({ code: setup.code, stderr: setup.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
 });
-
-afterEach(() => killAllSessions());
 
 const stack = () => `${REGION}-${projectId}`;
 const workDir = () => join(e2e.home, "workspaces", stack());

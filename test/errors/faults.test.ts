@@ -17,7 +17,7 @@ import { main } from "../../wizard/cli.js";
 import { EXIT } from "../../wizard/errors.js";
 import { captureIo } from "../helpers/cliIo.js";
 import { FakePulumi, failedResourceEvents } from "../helpers/fakePulumi.js";
-import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
+import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto, writeAwsProfiles } from "../helpers/moto.js";
 import { createMotoAdmin, createMotoStaging } from "../helpers/motoStaging.js";
 import { useSilentEndpoint } from "../helpers/silentEndpoint.js";
 import { TEST_PROJECT_ID } from "../helpers/pulumiMocks.js";
@@ -161,18 +161,7 @@ describe("AWS credentials and AWS answers", () => {
     iam.destroy();
     await moto.enforceIam(true);
     const credentials = join(home, "aws-credentials");
-    writeFileSync(
-      credentials,
-      [
-        "[default]",
-        `aws_access_key_id = ${admin.accessKeyId}`,
-        `aws_secret_access_key = ${admin.secretAccessKey}`,
-        "[census]",
-        `aws_access_key_id = ${staging.key.accessKeyId}`,
-        `aws_secret_access_key = ${staging.key.secretAccessKey}`,
-        "",
-      ].join("\n"),
-    );
+    writeAwsProfiles(credentials, { default: admin, census: staging.key });
     delete process.env.AWS_ACCESS_KEY_ID;
     delete process.env.AWS_SECRET_ACCESS_KEY;
     process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;

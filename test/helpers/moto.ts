@@ -3,7 +3,7 @@
  * the developer's own profiles and credentials.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -204,4 +204,15 @@ export function useMoto({ env = {}, resetBeforeEach = true }: { env?: Record<str
 
 function failNotStarted(): never {
   throw new Error("moto is used outside a test: useMoto() starts it in beforeAll");
+}
+
+/**
+ * Writes an AWS shared credentials file with these profiles. The SDK caches profile files by path, so
+ * a test that needs other profiles writes a new file rather than rewriting this one.
+ */
+export function writeAwsProfiles(file: string, profiles: Record<string, { accessKeyId: string; secretAccessKey: string }>): void {
+  const sections = Object.entries(profiles).map(
+    ([name, key]) => `[${name}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`,
+  );
+  writeFileSync(file, sections.join(""));
 }

@@ -1,10 +1,9 @@
 // getCallerIdentity against moto_server, and the credential failures every command meets first.
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { getCallerIdentity } from "../../wizard/aws/identity.js";
 import { AwsCredentialsError, EXIT, exitCodeFor } from "../../wizard/errors.js";
-import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
+import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto, writeAwsProfiles } from "../helpers/moto.js";
 
 const REGION = "us-east-1";
 const moto = useMoto();
@@ -27,7 +26,7 @@ test("uses credentials from the environment when none are given", async () => {
 test("reads a named profile from the shared credentials file", async () => {
   // A file of its own: the SDK caches each profile file it has read (or found missing) by path.
   const credentialsFile = join(moto.aws.dir, "profile-credentials");
-  writeFileSync(credentialsFile, `[census-test]\naws_access_key_id = ${DUMMY_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${DUMMY_CREDENTIALS.secretAccessKey}\n`);
+  writeAwsProfiles(credentialsFile, { "census-test": DUMMY_CREDENTIALS });
   process.env.AWS_SHARED_CREDENTIALS_FILE = credentialsFile;
   try {
     expect((await getCallerIdentity({ region: REGION, profile: "census-test" })).accountId).toBe(MOTO_ACCOUNT_ID);

@@ -2,7 +2,6 @@
 // names and attachments (managed policies on the role and on the group, the user in the group, an
 // access key, a bucket with a file in it), then looked up as after a failed or partial teardown.
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import {
   AddUserToGroupCommand,
   AttachGroupPolicyCommand,
@@ -20,7 +19,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { censusGroupName, censusPolicyName, importerPolicyName } from "../../infra/names.js";
 import { findLeftovers, type ExpectedResources, type LeftoverCheck } from "../../wizard/aws/leftovers.js";
 import type { AwsTarget } from "../../wizard/setupInputs.js";
-import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
+import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto, writeAwsProfiles } from "../helpers/moto.js";
 
 const REGION = "eu-west-1";
 const admin: AwsTarget = { region: REGION, credentials: DUMMY_CREDENTIALS };
@@ -138,7 +137,7 @@ test("a policy left attached to something the stack did not create is detached f
 test("with a named profile, every command runs with it", async () => {
   await createBucketWithAFile();
   const credentialsFile = `${moto.aws.dir}/credentials-with-admin`;
-  writeFileSync(credentialsFile, `[admin]\naws_access_key_id = ${DUMMY_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${DUMMY_CREDENTIALS.secretAccessKey}\n`);
+  writeAwsProfiles(credentialsFile, { admin: DUMMY_CREDENTIALS });
   process.env.AWS_SHARED_CREDENTIALS_FILE = credentialsFile;
   try {
     const checks = byName(await findLeftovers({ region: REGION, profile: "admin" }, RESOURCES));

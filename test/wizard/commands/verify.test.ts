@@ -1,7 +1,6 @@
 // `census-pinpoint verify` as a user runs it, against a setup built in moto_server: with the Census
 // key in a named AWS profile (no Pulumi CLI involved), and from a stack's outputs in a fake backend.
 // The profile files are temporary; the real ~/.aws is never read.
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DeleteAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
@@ -9,7 +8,7 @@ import { main } from "../../../wizard/cli.js";
 import { EXIT } from "../../../wizard/errors.js";
 import { captureIo } from "../../helpers/cliIo.js";
 import { FakePulumi } from "../../helpers/fakePulumi.js";
-import { DUMMY_CREDENTIALS, useMoto } from "../../helpers/moto.js";
+import { DUMMY_CREDENTIALS, useMoto, writeAwsProfiles } from "../../helpers/moto.js";
 import { createMotoAdmin, createMotoStaging, objectKeys, type MotoStaging } from "../../helpers/motoStaging.js";
 
 const REGION = "eu-west-1";
@@ -26,18 +25,7 @@ beforeEach(async () => {
   staging = await createMotoStaging(REGION);
   const admin = await createMotoAdmin(REGION);
   const file = join(moto.aws.dir, `credentials-${++files}`);
-  writeFileSync(
-    file,
-    [
-      "[default]",
-      `aws_access_key_id = ${admin.accessKeyId}`,
-      `aws_secret_access_key = ${admin.secretAccessKey}`,
-      "[census]",
-      `aws_access_key_id = ${staging.key.accessKeyId}`,
-      `aws_secret_access_key = ${staging.key.secretAccessKey}`,
-      "",
-    ].join("\n"),
-  );
+  writeAwsProfiles(file, { default: admin, census: staging.key });
   process.env.AWS_SHARED_CREDENTIALS_FILE = file;
 });
 
