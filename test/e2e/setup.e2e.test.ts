@@ -136,3 +136,30 @@ test("--no-input --json through pipes: one JSON document on stdout, progress on 
   // No TTY: no spinner frames, no prompts.
   expect(stderr).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|\?\s.*\(y\/N\)/);
 }, 60_000);
+
+test("Ctrl-C during provisioning: the update stops after the step in flight, exit 130 names the command that resumes, and that command finishes the job", async () => {
+  const session = runInPty(
+    ["setup", "--yes", "--skip-verify", "--region", REGION, "--project-id", projectId],
+    // Each changing step of the double waits, so the Ctrl-C lands in the middle of the update.
+    e2e.env({ extra: { PULUMI_DOUBLE_STEP_DELAY_MS: "300" } }),
+  );
+  await session.waitFor(/Customize names and expiry\?/);
+  session.key("enter");
+  await session.waitFor(/creating /, 30_000);
+  // The terminal delivers SIGINT to the whole foreground group: the CLI and the pulumi it runs.
+  session.key("ctrl-c");
+  expect(await session.exit(45_000)).toBe(130);
+  const afterInterrupt = session.screen.slice(session.screen.lastIndexOf("was interrupted"));
+  expect(afterInterrupt).toMatch(/^was interrupted; resources it was changing may be half-done\./);
+  const resume = /Run `census-pinpoint (setup [^`]+)` to resume where it stopped\./.exec(afterInterrupt)?.[1];
+  expect(resume).toBeDefined();
+  const { iam } = e2e.aws(REGION);
+  const userName = `census-pinpoint-${projectId.slice(0, 8)}`;
+  const keysOf = async () => (await iam.send(new ListAccessKeysCommand({ UserName: userName })).catch(() => ({ AccessKeyMetadata: [] }))).AccessKeyMetadata ?? [];
+  expect(await keysOf()).toEqual([]);
+
+  const resumed = await runPiped(resume!.split(" "), e2e.env(), { timeoutMs: 45_000 });
+  expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+  expect(resumed.stdout).toContain("Access Key ID");
+  expect(await keysOf()).toHaveLength(1);
+}, 90_000);

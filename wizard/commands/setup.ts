@@ -16,7 +16,8 @@ import { ensureHomeWritable, homePaths } from "../home.js";
 import { resolveSetupInputs } from "../inputs.js";
 import { checkOutputFile, writeOutputFile } from "../outputFile.js";
 import { createInquirerPrompter, type Prompter } from "../prompts.js";
-import type { PulumiTarget } from "../pulumi/workspace.js";
+import type { OpenStack, PulumiTarget } from "../pulumi/workspace.js";
+import { silentProgress } from "../progress.js";
 import type { AwsTarget, SetupInputs } from "../setupInputs.js";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { flagText, pulumiTargetFrom, setupFlags } from "./flags.js";
@@ -169,12 +170,12 @@ async function runPreflight(
   if (project.status === "unavailable") warnings.push(`Could not confirm that the Pinpoint project exists: ${project.reason}. Continuing.`);
 
   render.progress({ kind: "step", message: "Checking the stack's state" });
-  const existing = await existingStackValues(target, inputs, context);
-  const bucketName = inputs.bucketName ?? existing?.stagingBucketName ?? defaultBucketName(accountId, inputs.region);
+  const existing = await openExistingStack(target, inputs, context);
+  const bucketName = inputs.bucketName ?? existing?.bucketName ?? defaultBucketName(accountId, inputs.region);
   render.progress({ kind: "step", message: `Checking that the bucket name ${bucketName} is available` });
   const bucket = await bucketAvailability(aws, bucketName);
   if (bucket.status === "taken") throw new AwsRequestError(bucketTakenMessage(bucketName, accountId, inputs.region));
-  if (bucket.status === "yours" && existing?.stagingBucketName !== bucketName) {
+  if (bucket.status === "yours" && !(await stackOwnsBucket(existing, bucketName))) {
     throw new UsageError(
       `The S3 bucket "${bucketName}" already exists in your account${bucket.region ? ` (in ${bucket.region})` : ""} and this stack does not manage it.`,
       "census-pinpoint creates its own bucket and deletes it on teardown, so it never adopts one: choose another name with --bucket-name, or delete that bucket if it is unused.",
@@ -184,16 +185,33 @@ async function runPreflight(
   return { stackExists: existing !== undefined, bucketName, warnings };
 }
 
-/** The stack's current outputs, or undefined when there is no stack yet (or it never completed). */
-async function existingStackValues(target: PulumiTarget, inputs: SetupInputs, context: CommandContext): Promise<CensusValues | undefined> {
+interface ExistingStack {
+  opened: OpenStack;
+  /** From the outputs: absent until an update of the stack has completed. */
+  bucketName?: string;
+}
+
+/** The stack, or undefined when there is none yet. */
+async function openExistingStack(target: PulumiTarget, inputs: SetupInputs, context: CommandContext): Promise<ExistingStack | undefined> {
+  const { openStack, readStackOutputs } = await import("../pulumi/workspace.js");
+  let opened: OpenStack;
   try {
-    const { readStackValues } = await import("../pulumi/workspace.js");
-    return await readStackValues({ ...target, region: inputs.region, projectId: inputs.projectId }, { showSecrets: false, pulumiCommand: context.pulumiCommand });
+    // Reading never generates a passphrase, so there is no progress to report.
+    opened = await openStack(target, inputs, { create: false, onProgress: silentProgress, pulumiCommand: context.pulumiCommand });
   } catch (error) {
     if (error instanceof MissingStackError) return undefined;
-    if (error instanceof Error && /lacks the output/.test(error.message)) return undefined;
     throw error;
   }
+  const bucketName = (await readStackOutputs(opened, { showSecrets: false })).stagingBucketName?.value;
+  return { opened, bucketName: typeof bucketName === "string" ? bucketName : undefined };
+}
+
+/** Whether the stack created this bucket: its outputs say so, or, after a run stopped half-way, its state. */
+async function stackOwnsBucket(existing: ExistingStack | undefined, bucketName: string): Promise<boolean> {
+  if (!existing) return false;
+  if (existing.bucketName === bucketName) return true;
+  const { readStateBucketNames } = await import("../pulumi/workspace.js");
+  return (await readStateBucketNames(existing.opened)).includes(bucketName);
 }
 
 function confirmationSummary(inputs: SetupInputs, accountId: string, preflight: Preflight): string {

@@ -203,6 +203,18 @@ interface CliRunner {
 }
 
 /**
+ * Runs one CLI command on the stack and returns its stdout. openStack always makes a LocalWorkspace;
+ * running a command is internal to the SDK (its runPulumiCmd, and PulumiCommand.run that the typings
+ * hide), so this does what runPulumiCmd does.
+ */
+async function runStackCommand(stack: Stack, args: string[]): Promise<string> {
+  const workspace = stack.workspace as LocalWorkspace;
+  const cli = workspace.pulumiCommand as unknown as CliRunner;
+  const env = { ...(workspace.pulumiHome ? { PULUMI_HOME: workspace.pulumiHome } : {}), ...workspace.envVars };
+  return (await cli.run([...args, "--stack", stack.name], workspace.workDir, env)).stdout;
+}
+
+/**
  * The stack's outputs. The SDK's `stack.outputs()` always fetches the plaintext too, so without
  * `showSecrets` the CLI is asked for the masked outputs alone: a secret nobody asked for never
  * leaves the state.
@@ -210,14 +222,29 @@ interface CliRunner {
 export async function readStackOutputs({ stack, context }: OpenStack, { showSecrets }: { showSecrets: boolean }): Promise<OutputMap> {
   try {
     if (showSecrets) return await stack.outputs();
-    // openStack always makes a LocalWorkspace. Running one CLI command is internal to the SDK (its
-    // runPulumiCmd, and PulumiCommand.run that the typings hide), so this does what runPulumiCmd does.
-    const workspace = stack.workspace as LocalWorkspace;
-    const cli = workspace.pulumiCommand as unknown as CliRunner;
-    const env = { ...(workspace.pulumiHome ? { PULUMI_HOME: workspace.pulumiHome } : {}), ...workspace.envVars };
-    const result = await cli.run(["stack", "output", "--json", "--stack", stack.name], workspace.workDir, env);
-    const masked = JSON.parse(result.stdout) as Record<string, unknown>;
+    const masked = JSON.parse(await runStackCommand(stack, ["stack", "output", "--json"])) as Record<string, unknown>;
     return Object.fromEntries(Object.entries(masked).map(([name, value]) => [name, { value, secret: value === "[secret]" }]));
+  } catch (error) {
+    throw toCliError(error, context);
+  }
+}
+
+interface ExportedState {
+  deployment?: { resources?: Array<{ type?: string; outputs?: { bucket?: unknown } }> };
+}
+
+/**
+ * The S3 buckets in the stack's state. Pulumi records each resource as soon as it is created, so an
+ * update that failed or was interrupted half-way owns its bucket before the stack has any outputs.
+ * The SDK's exportStack decrypts every secret; a plain `stack export` keeps them sealed.
+ */
+export async function readStateBucketNames({ stack, context }: OpenStack): Promise<string[]> {
+  try {
+    const exported = JSON.parse(await runStackCommand(stack, ["stack", "export"])) as ExportedState;
+    return (exported.deployment?.resources ?? [])
+      .filter((resource) => resource.type === "aws:s3/bucket:Bucket")
+      .map((resource) => resource.outputs?.bucket)
+      .filter((bucket): bucket is string => typeof bucket === "string");
   } catch (error) {
     throw toCliError(error, context);
   }
