@@ -163,3 +163,20 @@ test("Ctrl-C during provisioning: the update stops after the step in flight, exi
   expect(resumed.stdout).toContain("Access Key ID");
   expect(await keysOf()).toHaveLength(1);
 }, 90_000);
+
+test("a run that failed half-way (the bucket made, the role refused) converges when run again", async () => {
+  const args = ["setup", "--no-input", "--yes", "--skip-verify", "--region", REGION, "--project-id", projectId];
+  const failing = await runPiped(args, e2e.env({ extra: { PULUMI_DOUBLE_FAIL_RESOURCE: "census-pinpoint-importer-role=Throttling: Rate exceeded" } }), { timeoutMs: 45_000 });
+  expect(failing.code).toBe(4);
+  expect(failing.stderr).toContain("Could not create census-pinpoint-importer-role");
+  expect(failing.stderr).toContain("Throttling: Rate exceeded");
+  const { s3, iam } = e2e.aws(REGION);
+  const bucket = `census-pinpoint-staging-${ACCOUNT}-${REGION}`;
+  await expect(s3.send(new HeadBucketCommand({ Bucket: bucket }))).resolves.toBeDefined();
+
+  const again = await runPiped(args, e2e.env(), { timeoutMs: 45_000 });
+  expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+  expect(again.stdout).toContain("Access Key ID");
+  const { Role } = await iam.send(new GetRoleCommand({ RoleName: `CensusPinpointSegmentImporter-${projectId.slice(0, 8)}` }));
+  expect(Role).toBeDefined();
+}, 90_000);
