@@ -2,6 +2,8 @@
 // moto, provisioning through the `pulumi` test double (the real Pulumi CLI cannot be installed here).
 import { HeadBucketCommand, GetBucketLifecycleConfigurationCommand, GetPublicAccessBlockCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { GetRoleCommand, ListAccessKeysCommand, ListGroupsForUserCommand, ListRolesCommand, ListUsersCommand } from "@aws-sdk/client-iam";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { MINIMUM_PULUMI_VERSION } from "../../wizard/pulumi/requirements.js";
 import { runInPty, runPiped, useE2e, type PtySession } from "./harness.js";
 
@@ -180,3 +182,17 @@ test("a run that failed half-way (the bucket made, the role refused) converges w
   const { Role } = await iam.send(new GetRoleCommand({ RoleName: `CensusPinpointSegmentImporter-${projectId.slice(0, 8)}` }));
   expect(Role).toBeDefined();
 }, 90_000);
+
+test("Ctrl-C at the first question exits 130 with one line and creates nothing", async () => {
+  const session = runInPty(["setup"], e2e.env());
+  await session.waitFor(/AWS region of your Pinpoint project/);
+  session.key("ctrl-c");
+  expect(await session.exit()).toBe(130);
+  // The prompt erases itself; what stays after it is the one line.
+  const lines = session.screen.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  expect(lines.at(-1)).toBe("✖ Cancelled.");
+  expect(session.screen.match(/Cancelled/g)).toHaveLength(1);
+  const { s3 } = e2e.aws(REGION);
+  expect((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
+  expect(existsSync(join(e2e.home, "workspaces"))).toBe(false);
+}, 60_000);
