@@ -7,15 +7,13 @@ import { CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, IAMC
 import { CreateAppCommand, GetAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
-import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { EventEmitter } from "node:events";
-import { main } from "../../wizard/cli.js";
 import { EXIT } from "../../wizard/errors.js";
-import { captureIo } from "../helpers/cliIo.js";
+import { lastErrorLine, runCli, type CliRunOptions } from "../helpers/cliIo.js";
 import { FakePulumi, failedResourceEvents } from "../helpers/fakePulumi.js";
 import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto, writeAwsProfiles } from "../helpers/moto.js";
 import { createMotoAdmin, createMotoStaging } from "../helpers/motoStaging.js";
@@ -44,22 +42,13 @@ function fill(template: string, values: Record<string, string>): string {
   return template.replace(/<(\w+)>/g, (whole, key: string) => values[key] ?? whole);
 }
 
-function run(argv: string[], options: { fake?: FakePulumi; env?: NodeJS.ProcessEnv; signals?: EventEmitter } = {}) {
-  const captured = captureIo({ ...process.env, CENSUS_PINPOINT_HOME: home, ...options.env });
-  const code = main(argv, captured.io, {
-    pulumiCommand: options.fake as unknown as PulumiCommand,
-    signals: options.signals as unknown as NodeJS.Process | undefined,
-  });
-  return { code, stdout: captured.stdout, stderr: captured.stderr };
+function run(argv: string[], options: Omit<CliRunOptions, "home"> = {}) {
+  return runCli(argv, { home, ...options });
 }
 
 /** setup without questions for the test project, without the connection test (the fake creates nothing in moto). */
 const setup = (...extra: string[]) => ["setup", "--region", REGION, "--project-id", TEST_PROJECT_ID, "--no-input", "--yes", "--skip-verify", ...extra];
 
-/** The first line of the error the CLI ended with, without its "✖ " marker (failed steps before it have one too). */
-function firstErrorLine(stderr: string): string {
-  return stderr.split("\n").findLast((text) => text.startsWith("✖ "))?.slice(2) ?? "";
-}
 
 describe("AWS credentials and AWS answers", () => {
   it("no AWS credentials at all", async () => {
@@ -169,7 +158,7 @@ describe("AWS credentials and AWS answers", () => {
       const result = run(["verify", "--region", REGION, "--project-id", staging.projectId, "--bucket", staging.bucketName, "--role-arn", staging.importerRoleArn, "--key-profile", "census"]);
 
       expect(await result.code).toBe(EXIT.verification);
-      expect(firstErrorLine(result.stderr())).toBe("2 of 14 checks failed.");
+      expect(lastErrorLine(result.stderr())).toBe("2 of 14 checks failed.");
       expect(result.stderr()).toContain("2 of 14 checks failed.");
       expect(result.stdout()).toContain(`AWS rejects access key ${staging.key.accessKeyId} (InvalidClientTokenId): IAM has no such key in the account (deleted?)`);
       expect(result.stdout()).toContain(`✘ The access key ${staging.key.accessKeyId} is active in IAM: IAM has no access key ${staging.key.accessKeyId} in account ${MOTO_ACCOUNT_ID}: it was deleted`);
@@ -220,7 +209,7 @@ describe("Pulumi and local state", () => {
     const result = run(setup(), { fake });
 
     expect(await result.code).toBe(EXIT.aws);
-    expect(firstErrorLine(result.stderr())).toBe(
+    expect(lastErrorLine(result.stderr())).toBe(
       "Could not create importer-role (aws:iam/role:Role): AWS denied iam:CreateRole to arn:aws:iam::123456789012:user/deployer on arn:aws:iam::123456789012:role/CensusPinpointSegmentImporter-01234567 (because no identity-based policy allows the iam:CreateRole action).",
     );
     expect(result.stderr()).toContain("Ask an AWS administrator to allow iam:CreateRole for arn:aws:iam::123456789012:user/deployer");
@@ -236,7 +225,7 @@ describe("Pulumi and local state", () => {
     const result = run(setup(), { fake });
 
     expect(await result.code).toBe(EXIT.aws);
-    expect(firstErrorLine(result.stderr())).toBe(
+    expect(lastErrorLine(result.stderr())).toBe(
       "Could not create census-user (aws:iam/user:User): AWS denied iam:CreateUser to arn:aws:sts::123456789012:assumed-role/Deployer/ann on arn:aws:iam::123456789012:user/census-pinpoint-01234567 (with an explicit deny in a service control policy).",
     );
     expect(result.stderr()).toContain("docs/permissions.md");
@@ -247,7 +236,7 @@ describe("Pulumi and local state", () => {
     fake.failNext("up", { runUntilAborted: true, stderr: "error: update canceled" });
     const signals = new EventEmitter();
     const first = run(setup(), { fake, signals });
-    while (fake.callsTo("up").length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await fake.untilCalled("up");
     // What the first run's CLI holds while it works.
     const lockFile = lockFileIn(join(home, "state"));
     mkdirSync(dirname(lockFile), { recursive: true });
@@ -259,7 +248,7 @@ describe("Pulumi and local state", () => {
     signals.emit("SIGINT");
     expect(await first.code).toBe(EXIT.interrupted);
 
-    expect(firstErrorLine(second.stderr())).toBe(`Stack ${STACK} is locked: another update is running, or one that was killed left its lock behind.`);
+    expect(lastErrorLine(second.stderr())).toBe(`Stack ${STACK} is locked: another update is running, or one that was killed left its lock behind.`);
     expect(second.stderr()).toContain("Stack us-east-1-0123456789abcdef0123456789abcdef is locked: another update is running, or one that was killed left its lock behind.");
     expect(second.stderr()).toContain("no census-pinpoint or pulumi process is still working on it");
     expect(second.stderr()).toContain(`pulumi -C ${join(home, "workspaces", STACK)} cancel --stack ${STACK} --yes`);
@@ -375,7 +364,7 @@ describe("Pulumi and local state", () => {
     const result = run(setup("--backend-url", "s3://census-pinpoint-state-example"), { fake });
 
     expect(await result.code).toBe(EXIT.pulumi);
-    expect(firstErrorLine(result.stderr())).toBe(
+    expect(lastErrorLine(result.stderr())).toBe(
       "Cannot use the Pulumi backend s3://census-pinpoint-state-example: problem logging in: unable to check if bucket s3://census-pinpoint-state-example is accessible: blob (code=NotFound): NoSuchBucket: The specified bucket does not exist",
     );
     expect(result.stderr()).toContain("Check the URL (--backend-url or PULUMI_BACKEND_URL)");

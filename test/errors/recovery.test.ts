@@ -3,15 +3,13 @@
 // is reported with the safe way out and left where it is. AWS answers from moto_server (Pinpoint's
 // GetApp from aws-sdk-client-mock, so stack names are fixed); Pulumi is the fake CLI.
 import { GetAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
-import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { EventEmitter } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { main } from "../../wizard/cli.js";
 import { EXIT } from "../../wizard/errors.js";
-import { captureIo } from "../helpers/cliIo.js";
+import { lastErrorLine, runCli, type CliRunOptions } from "../helpers/cliIo.js";
 import { FakePulumi, failedResourceEvents, resourceEvents } from "../helpers/fakePulumi.js";
 import { DUMMY_CREDENTIALS, useMoto } from "../helpers/moto.js";
 import { TEST_PROJECT_ID, TEST_SECRET_KEY } from "../helpers/pulumiMocks.js";
@@ -38,22 +36,13 @@ beforeEach(async () => {
 
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-function run(argv: string[], options: { fake: FakePulumi; signals?: EventEmitter }) {
-  const captured = captureIo({ ...process.env, CENSUS_PINPOINT_HOME: home });
-  const code = main(argv, captured.io, {
-    pulumiCommand: options.fake as unknown as PulumiCommand,
-    signals: options.signals as unknown as NodeJS.Process | undefined,
-  });
-  return { code, stdout: captured.stdout, stderr: captured.stderr };
+function run(argv: string[], options: Omit<CliRunOptions, "home"> = {}) {
+  return runCli(argv, { home, ...options });
 }
 
 // The fake creates nothing in moto, so Census's connection test after provisioning could only fail.
 const setup = () => ["setup", "--region", REGION, "--project-id", TEST_PROJECT_ID, "--no-input", "--yes", "--skip-verify"];
 
-/** The first line of the error the CLI ended with, without its "✖ " marker (failed steps before it have one too). */
-function firstErrorLine(stderr: string): string {
-  return stderr.split("\n").findLast((text) => text.startsWith("✖ "))?.slice(2) ?? "";
-}
 
 function expectCensusValues(stdout: string): void {
   expect(stdout.trim().split("\n").map((line) => line.split(/\s{2,}/)[0])).toEqual(CENSUS_FIELDS);
@@ -73,7 +62,7 @@ describe("recovery", () => {
     const failed = run(setup(), { fake });
 
     expect(await failed.code).toBe(EXIT.pulumi);
-    expect(firstErrorLine(failed.stderr())).toBe(
+    expect(lastErrorLine(failed.stderr())).toBe(
       "Could not create importer-role (aws:iam/role:Role): creating IAM Role (CensusPinpointSegmentImporter-01234567): operation error IAM: CreateRole, exceeded maximum number of attempts, 25, https response error StatusCode: 400, RequestID: 9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d, api error Throttling: Rate exceeded",
     );
     expect(failed.stderr()).toContain(`Re-running \`census-pinpoint setup --region ${REGION} --project-id ${TEST_PROJECT_ID} --yes\` resumes where it stopped.`);
@@ -91,12 +80,12 @@ describe("recovery", () => {
     fake.failNext("up", { runUntilAborted: true, stderr: "error: update canceled" });
     const signals = new EventEmitter();
     const interrupted = run(setup(), { fake, signals });
-    while (fake.callsTo("up").length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await fake.untilCalled("up");
     signals.emit("SIGINT");
 
     expect(await interrupted.code).toBe(EXIT.interrupted);
     expect(interrupted.stderr()).toContain("Stopping safely");
-    expect(firstErrorLine(interrupted.stderr())).toBe(
+    expect(lastErrorLine(interrupted.stderr())).toBe(
       "The update of stack us-east-1-0123456789abcdef0123456789abcdef was interrupted; resources it was changing may be half-done.",
     );
     const resume = /Run `(census-pinpoint setup [^`]+)` to resume where it stopped\./.exec(interrupted.stderr())?.[1];
@@ -122,7 +111,7 @@ describe("recovery", () => {
     const result = run(setup(), { fake });
 
     expect(await result.code).toBe(EXIT.pulumi);
-    expect(firstErrorLine(result.stderr())).toBe("Stack us-east-1-0123456789abcdef0123456789abcdef is locked: another update is running, or one that was killed left its lock behind.");
+    expect(lastErrorLine(result.stderr())).toBe("Stack us-east-1-0123456789abcdef0123456789abcdef is locked: another update is running, or one that was killed left its lock behind.");
     expect(result.stderr()).toContain("First make sure no census-pinpoint or pulumi process is still working on it");
     expect(result.stderr()).toContain(`clear it with \`pulumi -C ${join(home, "workspaces", STACK)} cancel --stack ${STACK} --yes\``);
     expect(result.stderr()).toContain(`  ${lockFile}: created by ann@laptop (pid 31337)`);

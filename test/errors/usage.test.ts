@@ -44,21 +44,6 @@ async function run(argv: string[], options: { terminal?: boolean; prompter?: Pro
 }
 
 describe("usage", () => {
-  it("an unknown flag is refused, naming it", async () => {
-    const result = await run(["plan", "--regoin", "us-east-1"]);
-    expect(result.code).toBe(EXIT.usage);
-    expect(result.firstLine).toBe("✖ unknown option '--regoin'");
-    expect(result.stderr).toContain("(Did you mean --region?)");
-    expect(result.stdout).toBe("");
-  });
-
-  it("an unknown command is refused, listing the commands", async () => {
-    const result = await run(["destroy", "--yes"]);
-    expect(result.code).toBe(EXIT.usage);
-    expect(result.firstLine).toBe('✖ Unknown command "destroy".');
-    expect(result.stderr).toContain("Commands: setup, plan, credentials, verify, rotate-key, list, teardown.");
-  });
-
   it("--no-input without a required value names the flag to pass, before any AWS or Pulumi call", async () => {
     const result = await run(["setup", "--no-input", "--yes", "--region", "us-east-1"]);
     expect(result.code).toBe(EXIT.usage);

@@ -166,6 +166,11 @@ export class FakePulumi {
     return this.calls.filter((call) => call.args.join(" ").startsWith(prefix));
   }
 
+  /** Resolves once a command starting with `prefix` has been called (e.g. an `up` that is now running). */
+  async untilCalled(prefix: string): Promise<void> {
+    while (this.callsTo(prefix).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   /** The signature of the SDK's (internal) PulumiCommand.run. */
   run = async (
     args: string[],

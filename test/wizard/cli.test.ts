@@ -37,7 +37,7 @@ test("an unknown flag exits 2 with the flag named and where to look", async () =
   const result = await run(["setup", "--regoin", "us-east-1"]);
   expect(result.code).toBe(EXIT.usage);
   expect(result.stdout).toBe("");
-  expect(result.stderr).toContain("unknown option '--regoin'");
+  expect(result.stderr.split("\n")[0]).toBe("✖ unknown option '--regoin'");
   expect(result.stderr).toContain("(Did you mean --region?)");
   expect(result.stderr).toContain("census-pinpoint --help");
 });
@@ -45,7 +45,7 @@ test("an unknown flag exits 2 with the flag named and where to look", async () =
 test("an unknown command exits 2 naming the commands there are", async () => {
   const result = await run(["destroy", "--yes"]);
   expect(result.code).toBe(EXIT.usage);
-  expect(result.stderr).toContain('Unknown command "destroy".');
+  expect(result.stderr.split("\n")[0]).toBe('✖ Unknown command "destroy".');
   expect(result.stderr).toContain("Commands: setup, plan, credentials, verify, rotate-key, list, teardown.");
 });
 

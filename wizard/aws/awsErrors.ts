@@ -52,10 +52,6 @@ const ACCESS_DENIED_CODES = new Set([
   "ForbiddenException",
 ]);
 
-// IAM's refusal: "User: <arn> is not authorized to perform: <action> [on resource: <arn>] [because … |
-// with an explicit deny in …]".
-const NOT_AUTHORIZED = /User: (\S+) is not authorized to perform: ([\w-]+:\w+)(?: on resource: (\S+))?(?:\s+((?:because|with an explicit deny)\b.*?))?\.?$/s;
-
 export interface Denial {
   principal: string;
   action: string;
@@ -63,14 +59,16 @@ export interface Denial {
   why?: string;
 }
 
-// The same refusal quoted inside other text, as the Pulumi AWS provider reports it: the resource may be
-// quoted or prefixed with its kind ("policy arn:..."), and the provider may append ": provider=aws@7.x".
-const QUOTED_DENIAL =
+// IAM's refusal: "User: <arn> is not authorized to perform: <action> [on resource: <arn>] [because … |
+// with an explicit deny in …]". The SDK's message is exactly that; the Pulumi AWS provider quotes it
+// inside its own text, where the resource may be quoted or prefixed with its kind ("policy arn:...")
+// and ": provider=aws@7.x" may follow.
+const NOT_AUTHORIZED =
   /User: (\S+) is not authorized to perform: ([\w-]+:\w+)(?: on resource: (?:[a-z]+ )?"?([^\s"]+?)"?)?(?: ((?:because|with an explicit deny)\b[^\n]*?))?\.?(?=: provider=|\r?\n|$)/;
 
-/** IAM's refusal where a provider error quotes it. */
+/** IAM's refusal in an AWS error message or in a provider error that quotes it. */
 export function parseDenial(text: string): Denial | undefined {
-  const match = QUOTED_DENIAL.exec(text.trim());
+  const match = NOT_AUTHORIZED.exec(text.trim());
   return match ? { principal: match[1]!, action: match[2]!, resource: match[3], why: match[4] } : undefined;
 }
 
@@ -151,14 +149,11 @@ export function classifyAwsError(error: unknown, target?: AwsTarget): AwsFailure
   }
   if (code && REJECTED_CREDENTIAL_CODES.has(code)) return { kind: "rejected-credentials", code, detail: message };
 
-  const denial = NOT_AUTHORIZED.exec(message);
+  const denial = parseDenial(message);
   if (denial || (code && ACCESS_DENIED_CODES.has(code)) || status === 403) {
     return {
       kind: "access-denied",
-      principal: denial?.[1],
-      action: denial?.[2],
-      resource: denial?.[3],
-      why: denial?.[4],
+      ...denial,
       // A 403 without a body (HEAD requests, or an answer the SDK could not parse) says nothing useful.
       detail: bodyless || message.includes("Deserialization error") ? "HTTP 403 without details" : message,
     };

@@ -106,15 +106,16 @@ function iamChecks(target: AwsTarget, env: NodeJS.ProcessEnv, cli: (...args: str
     }
   };
   /** False when IAM has no such entity. */
-  const lookup = async (operation: string, send: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await send();
-      return true;
-    } catch (error) {
-      if (isNoSuchEntity(error)) return false;
-      throw toCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}`, env });
-    }
-  };
+  const lookup = (operation: string, send: () => Promise<unknown>): Promise<boolean> =>
+    call(operation, () =>
+      send().then(
+        () => true,
+        (error: unknown) => {
+          if (isNoSuchEntity(error)) return false;
+          throw error;
+        },
+      ),
+    );
 
   const user = (UserName: string): Probe => ({
     exists: () => lookup("GetUser", () => iam.send(new GetUserCommand({ UserName }))),

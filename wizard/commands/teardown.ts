@@ -21,7 +21,7 @@ import type { CommandContext, ParsedFlags } from "../cli.js";
 import { AwsCredentialsError, MissingStackError, UsageError, VerificationError } from "../errors.js";
 import { createInquirerPrompter } from "../prompts.js";
 import type { ChecklistItem } from "../render.js";
-import { destroyStack, previewDestroy, removeStack, removeUnusedWorkDir, type StackResource } from "../pulumi/destroy.js";
+import { destroyStack, previewDestroy, removeStack, type StackResource } from "../pulumi/destroy.js";
 import { stackAccountId, stackResources } from "../pulumi/stackResources.js";
 import { openStack, readStackConfig, readStackOutputs, type OpenStack } from "../pulumi/workspace.js";
 import { stackCommandLine } from "./commandLine.js";
@@ -129,7 +129,6 @@ async function openExisting(
     return { selected, stack };
   } catch (error) {
     if (!(error instanceof MissingStackError)) throw error;
-    await removeUnusedWorkDir(context.io.env, selected.name);
     return { name: selected.name, reason: error.message };
   }
 }

@@ -3,11 +3,10 @@
  * destroy itself with progress, and removing the stack from the backend together with its work dir.
  * Never prints: progress goes to `onProgress`, failures are thrown as the CLI's typed errors.
  */
-import { readdir, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
-import { homePaths } from "../home.js";
 import type { ProgressReporter } from "../progress.js";
-import { engineOutputLines, resourceName, trackEngineEvents, worthShowing } from "./events.js";
+import { engineOutput, resourceName, trackEngineEvents, worthShowing } from "./events.js";
 import { interruptedError, toCliError } from "./failure.js";
 import type { OpenStack, UpdateOptions } from "./workspace.js";
 
@@ -30,23 +29,17 @@ function resourceCollector(pick: (event: EngineEvent) => EngineEvent["resourcePr
   };
 }
 
-function outputStreams(onProgress: ProgressReporter, verbose: boolean | undefined) {
-  // One line buffer per stream, so a partial stderr line never splices into a stdout one.
-  return verbose ? [engineOutputLines(onProgress), engineOutputLines(onProgress)] : [];
-}
-
 /** What a destroy would delete (Pulumi's own bookkeeping left out); changes nothing. */
 export async function previewDestroy({ stack, context }: OpenStack, options: { onProgress: ProgressReporter; verbose?: boolean }): Promise<StackResource[]> {
   const planned = resourceCollector((event) => event.resourcePreEvent);
-  const [stdout, stderr] = outputStreams(options.onProgress, options.verbose);
+  const output = engineOutput(options.onProgress, options.verbose);
   try {
-    await stack.previewDestroy({ onEvent: planned.onEvent, onOutput: stdout?.write, onError: stderr?.write, color: "never" });
+    await stack.previewDestroy({ onEvent: planned.onEvent, onOutput: output.onOutput, onError: output.onError, color: "never" });
     return planned.resources;
   } catch (error) {
     throw toCliError(error, context);
   } finally {
-    stdout?.flush();
-    stderr?.flush();
+    output.flush();
   }
 }
 
@@ -60,7 +53,7 @@ export async function destroyStack({ stack, context }: OpenStack, options: Updat
   const interrupted = () => options.signal?.aborted === true;
   const tracker = trackEngineEvents(options.onProgress);
   const deleted = resourceCollector((event) => (event.resOutputsEvent?.planning ? undefined : event.resOutputsEvent));
-  const [stdout, stderr] = outputStreams(options.onProgress, options.verbose);
+  const output = engineOutput(options.onProgress, options.verbose);
   try {
     if (interrupted()) throw interruptedError({ ...context, resumeCommand });
     await stack.destroy({
@@ -68,8 +61,8 @@ export async function destroyStack({ stack, context }: OpenStack, options: Updat
         tracker.onEvent(event);
         deleted.onEvent(event);
       },
-      onOutput: stdout?.write,
-      onError: stderr?.write,
+      onOutput: output.onOutput,
+      onError: output.onError,
       signal: options.signal,
       color: "never",
       showSecrets: false,
@@ -78,8 +71,7 @@ export async function destroyStack({ stack, context }: OpenStack, options: Updat
   } catch (error) {
     throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interrupted: interrupted() });
   } finally {
-    stdout?.flush();
-    stderr?.flush();
+    output.flush();
   }
 }
 
@@ -95,21 +87,4 @@ export async function removeStack({ stack, workDir, context }: OpenStack): Promi
     throw toCliError(error, context);
   }
   await rm(workDir, { recursive: true, force: true });
-}
-
-/**
- * Opening a stack that turns out not to exist leaves its work dir behind with only the project file
- * in it. A work dir that also holds a stack config file belongs to a stack in another backend (its
- * config carries the salt that stack's secrets need), so it stays.
- */
-export async function removeUnusedWorkDir(env: NodeJS.ProcessEnv, stackName: string): Promise<void> {
-  const workDir = homePaths(env).workDir(stackName);
-  let entries: string[];
-  try {
-    entries = await readdir(workDir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw error;
-  }
-  if (entries.every((entry) => entry === "Pulumi.yaml")) await rm(workDir, { recursive: true, force: true });
 }

@@ -103,3 +103,21 @@ export function engineOutputLines(onProgress: ProgressReporter): { write(chunk: 
     },
   };
 }
+
+/**
+ * The CLI's raw stdout and stderr as progress lines, only with --verbose: the options an update,
+ * preview or destroy takes, and `flush` for when it ends. One line buffer per stream, so a partial
+ * stderr line never splices into a stdout one.
+ */
+export function engineOutput(onProgress: ProgressReporter, verbose: boolean | undefined) {
+  if (!verbose) return { onOutput: undefined, onError: undefined, flush: () => {} };
+  const [stdout, stderr] = [engineOutputLines(onProgress), engineOutputLines(onProgress)];
+  return {
+    onOutput: stdout.write,
+    onError: stderr.write,
+    flush: () => {
+      stdout.flush();
+      stderr.flush();
+    },
+  };
+}

@@ -3,7 +3,7 @@
  * says what happened and a hint with the next step. Detection goes by error name and CLI text, not
  * `instanceof`, so this module never loads the Automation API itself.
  */
-import { parseDenial } from "../aws/awsErrors.js";
+import { parseDenial, type Denial } from "../aws/awsErrors.js";
 import { AwsCredentialsError, CliError, InterruptedError, MissingPulumiCliError, MissingStackError, PulumiError, UsageError } from "../errors.js";
 import { redactSecrets } from "../redact.js";
 import { isServiceBackend, localPath, lockDirectory } from "./backend.js";
@@ -109,9 +109,8 @@ function isBackendUnreachable(text: string, context: FailureContext): boolean {
   return host !== undefined && NETWORK_FAILURE.test(text) && text.includes(host);
 }
 
-function describeFailure(failure: ResourceFailure): string {
+function describeFailure(failure: ResourceFailure, denial: Denial | undefined): string {
   const what = `Could not ${failure.op} ${failure.name} (${failure.type})`;
-  const denial = failure.error ? parseDenial(failure.error) : undefined;
   if (!denial) return `${what}${failure.error ? `: ${failure.error}` : "."}`;
   return `${what}: AWS denied ${denial.action} to ${denial.principal}${denial.resource ? ` on ${denial.resource}` : ""}${denial.why ? ` (${denial.why.replace(/\.+$/, "")})` : ""}.`;
 }
@@ -121,13 +120,13 @@ function describeFailure(failure: ResourceFailure): string {
  * message names the permission and the principal, the hint how to get it and that re-running resumes.
  */
 function updateFailedError(text: string, context: FailureContext): PulumiError | AwsCredentialsError {
-  const failures = context.failures ?? [];
+  const failures = (context.failures ?? []).map((failure) => ({ failure, denial: failure.error ? parseDenial(failure.error) : undefined }));
   const resume = context.resumeCommand ? ` Re-running \`${context.resumeCommand}\` resumes where it stopped.` : "";
   const message =
     failures.length > 0
-      ? failures.map(describeFailure).join("\n")
+      ? failures.map(({ failure, denial }) => describeFailure(failure, denial)).join("\n")
       : `Pulumi failed on ${stackLabel(context)}: ${meaningfulLines(text).join("\n") || "no error text"}`;
-  const denials = failures.flatMap((failure) => (failure.error ? [parseDenial(failure.error)] : [])).filter((denial) => denial !== undefined);
+  const denials = failures.flatMap(({ denial }) => (denial ? [denial] : []));
   if (denials.length > 0) {
     const actions = [...new Set(denials.map((denial) => denial.action))].join(", ");
     const principals = [...new Set(denials.map((denial) => denial.principal))].join(", ");

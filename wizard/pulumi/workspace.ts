@@ -4,8 +4,8 @@
  * config, runs the update and reads the outputs. Never prints: progress goes to `onProgress`,
  * failures are thrown as the CLI's typed errors.
  */
-import { mkdir } from "node:fs/promises";
-import { PulumiError } from "../errors.js";
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { MissingStackError, PulumiError } from "../errors.js";
 import type { ConfigMap, LocalWorkspace, OutputMap, PulumiCommand, Stack, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
 import { PROJECT_NAME, stackName as stackNameOf } from "../../infra/names.js";
 import type { CensusValues } from "../censusValues.js";
@@ -15,7 +15,7 @@ import type { SetupInputs } from "../setupInputs.js";
 import { loadAutomation } from "./automation.js";
 import { resolveBackendUrl } from "./backend.js";
 import { ensurePulumiCli } from "./cli.js";
-import { engineOutputLines, trackEngineEvents } from "./events.js";
+import { engineOutput, trackEngineEvents } from "./events.js";
 import { type FailureContext, interruptedError, toCliError } from "./failure.js";
 import { censusValuesFrom } from "./outputs.js";
 import { resolvePassphrase } from "./passphrase.js";
@@ -122,8 +122,26 @@ export async function openStack(
       : await automation.LocalWorkspace.selectStack(args, workspaceOptions);
     return { stack, workDir, context };
   } catch (error) {
-    throw toCliError(error, context);
+    const typed = toCliError(error, context);
+    if (typed instanceof MissingStackError) await removeUnusedWorkDir(workDir);
+    throw typed;
   }
+}
+
+/**
+ * Looking for a stack that does not exist leaves its work dir behind with only the project file in
+ * it. A work dir that also holds a stack config file belongs to a stack in another backend (its config
+ * carries the salt that stack's secrets need), so it stays.
+ */
+async function removeUnusedWorkDir(workDir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(workDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  if (entries.every((entry) => entry === "Pulumi.yaml")) await rm(workDir, { recursive: true, force: true });
 }
 
 /**
@@ -166,15 +184,14 @@ export async function updateStack({ stack, context }: OpenStack, config: ConfigM
   const { resumeCommand } = options;
   const interrupted = () => options.signal?.aborted === true;
   const tracker = trackEngineEvents(options.onProgress);
-  // One line buffer per stream, so a partial stderr line never splices into a stdout one.
-  const [stdout, stderr] = options.verbose ? [engineOutputLines(options.onProgress), engineOutputLines(options.onProgress)] : [];
+  const output = engineOutput(options.onProgress, options.verbose);
   try {
     await stack.setAllConfig(config);
     if (interrupted()) throw interruptedError({ ...context, resumeCommand });
     const result = await stack.up({
       onEvent: tracker.onEvent,
-      onOutput: stdout?.write,
-      onError: stderr?.write,
+      onOutput: output.onOutput,
+      onError: output.onError,
       signal: options.signal,
       color: "never",
       showSecrets: false,
@@ -183,8 +200,7 @@ export async function updateStack({ stack, context }: OpenStack, config: ConfigM
   } catch (error) {
     throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interrupted: interrupted() });
   } finally {
-    stdout?.flush();
-    stderr?.flush();
+    output.flush();
   }
 }
 

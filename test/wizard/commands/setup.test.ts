@@ -2,18 +2,16 @@
 // API against a fake Pulumi CLI, and a scripted Prompter standing in for the terminal.
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
-import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { EventEmitter } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../../wizard/cli.js";
 import { EXIT, InterruptedError } from "../../../wizard/errors.js";
-import { captureIo } from "../../helpers/cliIo.js";
+import { runCli, type CliRunOptions } from "../../helpers/cliIo.js";
 import { FakePulumi } from "../../helpers/fakePulumi.js";
 import { DUMMY_CREDENTIALS, isolateAwsEnvironment, MOTO_ACCOUNT_ID, startMoto, type IsolatedAwsEnvironment, type MotoServer } from "../../helpers/moto.js";
 import { TEST_SECRET_KEY } from "../../helpers/pulumiMocks.js";
-import { scriptedPrompter, type Script } from "../../helpers/scriptedPrompter.js";
+import type { Script } from "../../helpers/scriptedPrompter.js";
 
 const REGION = "eu-west-1";
 let moto: MotoServer;
@@ -41,18 +39,8 @@ beforeEach(async () => {
   projectId = created.ApplicationResponse!.Id!;
 });
 
-function run(
-  argv: string[],
-  options: { fake?: FakePulumi; script?: Script; terminal?: boolean; env?: NodeJS.ProcessEnv; signals?: EventEmitter } = {},
-) {
-  const captured = captureIo({ ...process.env, CENSUS_PINPOINT_HOME: home, ...options.env }, { terminal: options.terminal });
-  const scripted = scriptedPrompter(options.script ?? {});
-  const code = main(argv, captured.io, {
-    pulumiCommand: options.fake as unknown as PulumiCommand,
-    prompter: scripted.prompter,
-    signals: options.signals as unknown as NodeJS.Process | undefined,
-  });
-  return { code, ...captured, ...scripted };
+function run(argv: string[], options: Omit<CliRunOptions, "home"> = {}) {
+  return runCli(argv, { home, ...options });
 }
 
 // The fake Pulumi CLI creates nothing in moto, so its values cannot pass the connection test: the
