@@ -7,5 +7,7 @@ export default {
   extensionsToTreatAsEsm: [".ts"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   transform: { "^.+\\.ts$": ["ts-jest", { useESM: true }] },
+  // The real Pulumi CLI, the test provider and moto (npm run engine:env) for every test file.
+  globalSetup: "<rootDir>/test/globalSetup.ts",
   testTimeout: 30000,
 };

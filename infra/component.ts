@@ -46,7 +46,7 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
   readonly censusUserName: pulumi.Output<string>;
   readonly accessKeyCreatedAt: pulumi.Output<string>;
   /** During a key rotation, the key Census may still be using; undefined otherwise. */
-  readonly previousAccessKeyId: pulumi.Output<string | undefined>;
+  readonly previousAccessKeyId: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: CensusPinpointStagingArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before registering anything: a bad input must not leave a half-declared stack.
@@ -184,12 +184,16 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
     this.censusUserArn = user.arn;
     this.censusUserName = user.name;
     this.accessKeyCreatedAt = accessKey.createDate;
-    this.previousAccessKeyId = accessKeys.length > 1 ? accessKeys[0]!.id : pulumi.output(undefined);
+    this.previousAccessKeyId = accessKeys.length > 1 ? accessKeys[0]!.id : undefined;
     this.registerOutputs(stagingOutputs(this));
   }
 }
 
-/** The stack outputs, by the names DESIGN.md fixes (the first six are Census's form fields). */
+/**
+ * The stack outputs, by the names DESIGN.md fixes (the first six are Census's form fields).
+ * `previousAccessKeyId` is there only during a key rotation: the engine warns on every run about a
+ * stack output that is undefined.
+ */
 export function stagingOutputs(staging: CensusPinpointStaging) {
   return {
     accessKeyId: staging.accessKeyId,
@@ -202,7 +206,7 @@ export function stagingOutputs(staging: CensusPinpointStaging) {
     censusUserArn: staging.censusUserArn,
     censusUserName: staging.censusUserName,
     accessKeyCreatedAt: staging.accessKeyCreatedAt,
-    previousAccessKeyId: staging.previousAccessKeyId,
+    ...(staging.previousAccessKeyId ? { previousAccessKeyId: staging.previousAccessKeyId } : {}),
   };
 }
 

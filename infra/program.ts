@@ -1,17 +1,6 @@
-// Entry point of `pulumi up` in this repo (Pulumi.yaml `main`): reads the stack config, declares the
-// stack and exports its outputs.
+// Entry point of `pulumi up` in this repo (Pulumi.yaml `main`): the default export is the stack's
+// outputs. Named exports could not leave out `previousAccessKeyId` outside a key rotation, and the
+// engine warns about every stack output that is undefined.
 import { censusPinpointStack } from "./stack.js";
 
-const outputs = censusPinpointStack();
-
-export const accessKeyId = outputs.accessKeyId;
-export const secretAccessKey = outputs.secretAccessKey;
-export const pinpointProjectId = outputs.pinpointProjectId;
-export const stagingBucketName = outputs.stagingBucketName;
-export const importerRoleArn = outputs.importerRoleArn;
-export const awsRegion = outputs.awsRegion;
-export const stagingBucketArn = outputs.stagingBucketArn;
-export const censusUserArn = outputs.censusUserArn;
-export const censusUserName = outputs.censusUserName;
-export const accessKeyCreatedAt = outputs.accessKeyCreatedAt;
-export const previousAccessKeyId = outputs.previousAccessKeyId;
+export default censusPinpointStack();

@@ -1,5 +1,5 @@
 // The day-2 commands as CI runs them: the built CLI through pipes, one after the other on a stack that
-// setup made in moto through the `pulumi` test double. Each step reads what the one before left.
+// setup made in moto through the real Pulumi CLI and the test provider. Each step reads what the one before left.
 import { ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { runPiped, useE2e } from "./harness.js";

@@ -1,7 +1,8 @@
 /**
  * End-to-end harness: the built CLI (dist/wizard/bin.js) as a user runs it, in a pseudo-terminal or
- * with pipes, against a private moto_server, with the Pulumi CLI test double (./pulumi-double) first
- * on PATH. Nothing reaches the real AWS, the real home directory or a real Pulumi CLI.
+ * with pipes, against a private moto_server, with the real Pulumi CLI that `npm run engine:env` built
+ * on PATH and its plugin cache holding the moto-backed test provider in place of the AWS provider.
+ * Nothing reaches the real AWS, the real home directory or the developer's own Pulumi home.
  *
  *   const e2e = await startE2e();                     // beforeAll; `await e2e.stop()` in afterAll
  *   const session = runInPty(["setup"], e2e.env());  // or e2e.env({ pulumi: false })
@@ -15,20 +16,21 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { S3Client } from "@aws-sdk/client-s3";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as pty from "node-pty";
+import { realEngine } from "../helpers/engine.js";
 import { DUMMY_CREDENTIALS, isolateAwsEnvironment, startMoto, type MotoServer } from "../helpers/moto.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI_BIN = join(REPO, "dist/wizard/bin.js");
-/** The folder holding the `pulumi` test double (see its header for its commands and switches). */
-export const PULUMI_DOUBLE_DIR = join(REPO, "test/e2e/pulumi-double");
-
 export interface CliEnvOptions {
-  /** Put the `pulumi` double on PATH (default true); false: PATH holds nothing but `node`. */
+  /** Put the real `pulumi` on PATH (default true); false: PATH holds nothing but `node`. */
   pulumi?: boolean;
-  /** Added to (or, when undefined, removed from) the environment, e.g. PULUMI_DOUBLE_FAIL. */
+  /**
+   * Added to (or, when undefined, removed from) the environment, e.g. the test provider's switches
+   * CENSUS_TEST_PROVIDER_FAIL and CENSUS_TEST_PROVIDER_DELAY_MS (test/engine/provider/provider.ts).
+   */
   extra?: Record<string, string | undefined>;
 }
 
@@ -63,14 +65,19 @@ function assertBuilt(): void {
 export async function startE2e(): Promise<E2eContext> {
   assertBuilt();
   const moto = await startMoto();
+  const engine = realEngine();
   const isolated = isolateAwsEnvironment(moto.endpoint);
   const root = isolated.dir;
   const home = join(root, "census-pinpoint-home");
-  // `node` alone, so the double's `#!/usr/bin/env node` works and no real `pulumi` can be found.
+  // `node` alone (the test provider's plugin runs `node`), so no other `pulumi` can be found.
   const nodeDir = join(root, "node-bin");
   mkdirSync(nodeDir);
   symlinkSync(process.execPath, join(nodeDir, "node"));
   for (const dir of ["user-home", "tmp"]) mkdirSync(join(root, dir));
+  // A Pulumi home of this file's own (the CLI writes workspace files there), sharing the plugin cache.
+  const pulumiHome = join(root, "pulumi-home");
+  mkdirSync(pulumiHome);
+  symlinkSync(engine.plugins, join(pulumiHome, "plugins"));
   const clients: AwsTestClients[] = [];
   const aws = (region: string): AwsTestClients => {
     const config = { region, endpoint: moto.endpoint, credentials: DUMMY_CREDENTIALS };
@@ -84,7 +91,8 @@ export async function startE2e(): Promise<E2eContext> {
     home,
     env({ pulumi = true, extra = {} } = {}) {
       const env: Record<string, string | undefined> = {
-        PATH: [...(pulumi ? [PULUMI_DOUBLE_DIR] : []), nodeDir].join(":"),
+        PATH: [...(pulumi ? [engine.cliDir] : []), nodeDir].join(delimiter),
+        PULUMI_HOME: pulumiHome,
         HOME: join(root, "user-home"),
         TMPDIR: join(root, "tmp"),
         CENSUS_PINPOINT_HOME: home,
@@ -258,25 +266,58 @@ export interface PipedResult {
   code: number | null;
 }
 
-/** Runs the built CLI with pipes (not a TTY); `stdin` is written and closed (default: empty). */
-export function runPiped(args: string[], env: Record<string, string>, options: { stdin?: string; timeoutMs?: number; cwd?: string } = {}): Promise<PipedResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { env, cwd: options.cwd ?? env.HOME, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`census-pinpoint ${args.join(" ")} still running after ${options.timeoutMs ?? 30_000} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, options.timeoutMs ?? 30_000);
+export interface PipedRun {
+  /** Settles when the CLI exits (never rejects on a signal: `code` is null then). */
+  result: Promise<PipedResult>;
+  /** Output so far. */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Sends `signal` to the CLI's whole process group: itself, the pulumi it runs and its plugins. */
+  killGroup(signal: NodeJS.Signals): void;
+}
+
+/** Starts the built CLI with pipes (not a TTY) in a process group of its own; `stdin` is written and closed. */
+export function startPiped(args: string[], env: Record<string, string>, options: { stdin?: string; cwd?: string } = {}): PipedRun {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], { env, cwd: options.cwd ?? env.HOME, stdio: ["pipe", "pipe", "pipe"], detached: true });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const result = new Promise<PipedResult>((resolvePromise, reject) => {
     child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolvePromise({ stdout, stderr, code });
-    });
-    child.stdin.end(options.stdin ?? "");
+    child.on("close", (code) => resolvePromise({ stdout, stderr, code }));
   });
+  child.stdin.end(options.stdin ?? "");
+  return {
+    result,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    killGroup(signal) {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    },
+  };
+}
+
+/** Runs the built CLI with pipes (not a TTY); `stdin` is written and closed (default: empty). */
+export async function runPiped(args: string[], env: Record<string, string>, options: { stdin?: string; timeoutMs?: number; cwd?: string } = {}): Promise<PipedResult> {
+  const run = startPiped(args, env, options);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      run.killGroup("SIGKILL");
+      reject(new Error(`census-pinpoint ${args.join(" ")} still running after ${timeoutMs} ms.\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([run.result, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-// After a real-process setup (the built CLI, the `pulumi` test double deploying into moto), the new
+// After a real-process setup (the built CLI, the real Pulumi CLI and the test provider deploying into moto), the new
 // secret key is in no file under CENSUS_PINPOINT_HOME but the stack's state file, where Pulumi keeps
 // it encrypted: state/.pulumi/stacks/census-pinpoint/<stack>.json. Command by command, in-process,
 // the same is checked in test/security/secrets.test.ts.

@@ -1,5 +1,5 @@
 // `census-pinpoint setup` as a user runs it: the built CLI in a pseudo-terminal or with pipes, against
-// moto, provisioning through the `pulumi` test double (the real Pulumi CLI cannot be installed here).
+// moto, provisioning through the real Pulumi CLI and the moto-backed test provider.
 import { HeadBucketCommand, GetBucketLifecycleConfigurationCommand, GetPublicAccessBlockCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { GetRoleCommand, ListAccessKeysCommand, ListGroupsForUserCommand, ListRolesCommand, ListUsersCommand } from "@aws-sdk/client-iam";
 import { existsSync } from "node:fs";
@@ -142,8 +142,8 @@ test("--no-input --json through pipes: one JSON document on stdout, progress on 
 test("Ctrl-C during provisioning: the update stops after the step in flight, exit 130 names the command that resumes, and that command finishes the job", async () => {
   const session = runInPty(
     ["setup", "--yes", "--skip-verify", "--region", REGION, "--project-id", projectId],
-    // Each changing step of the double waits, so the Ctrl-C lands in the middle of the update.
-    e2e.env({ extra: { PULUMI_DOUBLE_STEP_DELAY_MS: "300" } }),
+    // Each changing step of the test provider waits, so the Ctrl-C lands in the middle of the update.
+    e2e.env({ extra: { CENSUS_TEST_PROVIDER_DELAY_MS: "300" } }),
   );
   await session.waitFor(/Customize names and expiry\?/);
   session.key("enter");
@@ -168,7 +168,7 @@ test("Ctrl-C during provisioning: the update stops after the step in flight, exi
 
 test("a run that failed half-way (the bucket made, the role refused) converges when run again", async () => {
   const args = ["setup", "--no-input", "--yes", "--skip-verify", "--region", REGION, "--project-id", projectId];
-  const failing = await runPiped(args, e2e.env({ extra: { PULUMI_DOUBLE_FAIL_RESOURCE: "census-pinpoint-importer-role=Throttling: Rate exceeded" } }), { timeoutMs: 45_000 });
+  const failing = await runPiped(args, e2e.env({ extra: { CENSUS_TEST_PROVIDER_FAIL: "census-pinpoint-importer-role=Throttling: Rate exceeded" } }), { timeoutMs: 45_000 });
   expect(failing.code).toBe(4);
   expect(failing.stderr).toContain("Could not create census-pinpoint-importer-role");
   expect(failing.stderr).toContain("Throttling: Rate exceeded");

@@ -1,5 +1,5 @@
 // `census-pinpoint teardown` as a user runs it: the built CLI in a pseudo-terminal, against moto,
-// through the `pulumi` test double. The typed confirmation is the only thing between a user and
+// through the real Pulumi CLI and the test provider. The typed confirmation is the only thing between a user and
 // deleting Census's access: the wrong text must delete nothing, the project ID everything.
 import { existsSync } from "node:fs";
 import { join } from "node:path";

@@ -50,7 +50,9 @@ export async function startMoto(env: Record<string, string> = {}): Promise<MotoS
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   // Its own process group, so stopping it also ends the Python process behind a pyenv shim.
-  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], {
+  // engine:env installs moto into the project's cache and names it here (test/globalSetup.ts).
+  const server = process.env.CENSUS_PINPOINT_MOTO_SERVER || "moto_server";
+  const child = spawn(server, ["-H", "127.0.0.1", "-p", String(port)], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
@@ -79,7 +81,7 @@ export async function startMoto(env: Record<string, string> = {}): Promise<MotoS
       const response = await Promise.race([fetch(`${endpoint}/moto-api/`), spawnFailure]);
       if (response.ok) break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error("moto_server is not on PATH");
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`${server} does not exist: run \`npm run --silent engine:env\``);
     }
     if (Date.now() > deadline) {
       await stop();

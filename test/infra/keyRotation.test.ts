@@ -19,7 +19,8 @@ const otherResources = (run: StackRun) =>
 
 test("a new stack has one key, under the name stacks have always used", () => {
   expect(keyNames(first)).toEqual(["census-pinpoint-census-key"]);
-  expect(first.outputs.previousAccessKeyId!.value).toBeUndefined();
+  // Not even an undefined output: the engine would warn about it on every run.
+  expect(Object.keys(first.outputs)).not.toContain("previousAccessKeyId");
 });
 
 test("while rotating, the old key stays and the outputs show the new one", () => {
@@ -31,7 +32,7 @@ test("while rotating, the old key stays and the outputs show the new one", () =>
 
 test("finishing the rotation leaves only the new key", () => {
   expect(keyNames(rotated)).toEqual(["census-pinpoint-census-key-2"]);
-  expect(rotated.outputs.previousAccessKeyId!.value).toBeUndefined();
+  expect(Object.keys(rotated.outputs)).not.toContain("previousAccessKeyId");
 });
 
 test("rotation touches nothing but the keys", () => {

@@ -74,11 +74,12 @@ function lockedError(text: string, context: FailureContext): PulumiError {
         `Only if no update is really running, cancel the stuck one with \`${cli} cancel --stack ${context.stackName} --yes\`,${rerun}.`,
     );
   }
-  // The CLI names each lock file with who holds it ("...json: created by user@host (pid 123) at ...").
+  // The CLI names each lock file with who holds it, and with the backend URL's query appended
+  // ("file:///s/.pulumi/locks/…/id.json?no_tmp_dir=true: created by user@host (pid 123) at …").
   const lockLines = text
     .split(/\r?\n/)
     .filter((line) => /\.pulumi\/locks\/\S+\.json/.test(line))
-    .map((line) => `  ${localPath(line.trim())}`);
+    .map((line) => `  ${localPath(line.trim().replace(/\.json\?[^:\s]*/, ".json"))}`);
   const where = lockLines.length > 0 ? [...new Set(lockLines)].join("\n") : `  ${lockDirectory(backend, context.stackName ?? "")}`;
   return new PulumiError(
     message,

@@ -6,20 +6,23 @@
  */
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { MissingStackError, PulumiError } from "../errors.js";
-import type { ConfigMap, LocalWorkspace, OutputMap, PulumiCommand, Stack, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
+import type { ConfigMap, OutputMap, PulumiCommand, Stack, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
 import { PROJECT_NAME, stackName as stackNameOf } from "../../infra/names.js";
 import type { CensusValues } from "../censusValues.js";
 import { homePaths } from "../home.js";
 import { type ProgressReporter, silentProgress } from "../progress.js";
-import type { SetupInputs } from "../setupInputs.js";
+import type { AwsTarget, SetupInputs } from "../setupInputs.js";
 import { loadAutomation } from "./automation.js";
 import { resolveBackendUrl } from "./backend.js";
 import { ensurePulumiCli } from "./cli.js";
 import { engineOutput, trackEngineEvents } from "./events.js";
 import { type FailureContext, interruptedError, toCliError } from "./failure.js";
+import { adoptingProgram, resolveInterruptedCreates } from "./interruptedCreates.js";
 import { censusValuesFrom } from "./outputs.js";
 import { resolvePassphrase } from "./passphrase.js";
+import { runStackCommand } from "./stackCommand.js";
 import { stackConfigFor } from "./stackConfig.js";
+import { readStackState } from "./stackState.js";
 
 export { warmUp } from "./automation.js";
 
@@ -78,6 +81,8 @@ export interface OpenStack {
   stack: Stack;
   workDir: string;
   context: FailureContext;
+  /** The stack's region and the AWS profile its provider runs as, for AWS SDK calls about it. */
+  aws: AwsTarget;
 }
 
 /**
@@ -120,7 +125,7 @@ export async function openStack(
     const stack = options.create
       ? await automation.LocalWorkspace.createOrSelectStack(args, workspaceOptions)
       : await automation.LocalWorkspace.selectStack(args, workspaceOptions);
-    return { stack, workDir, context };
+    return { stack, workDir, context, aws: { region: ref.region, profile: target.profile } };
   } catch (error) {
     const typed = toCliError(error, context);
     if (typed instanceof MissingStackError) await removeUnusedWorkDir(workDir);
@@ -180,15 +185,17 @@ export async function deployStack(target: PulumiTarget, inputs: SetupInputs, opt
  * of setup and rotate-key. Engine events go to `onProgress`, failures come back typed, with the
  * resume command in their hint.
  */
-export async function updateStack({ stack, context }: OpenStack, config: ConfigMap, options: UpdateOptions): Promise<UpdateResult> {
+export async function updateStack({ stack, context, aws }: OpenStack, config: ConfigMap, options: UpdateOptions): Promise<UpdateResult> {
   const { resumeCommand } = options;
   const interrupted = () => options.signal?.aborted === true;
   const tracker = trackEngineEvents(options.onProgress);
   const output = engineOutput(options.onProgress, options.verbose);
   try {
     await stack.setAllConfig(config);
+    const adoptions = await resolveInterruptedCreates(stack, aws, options.onProgress);
     if (interrupted()) throw interruptedError({ ...context, resumeCommand });
     const result = await stack.up({
+      program: adoptingProgram(program, adoptions),
       onEvent: tracker.onEvent,
       onOutput: output.onOutput,
       onError: output.onError,
@@ -213,23 +220,6 @@ export async function readStackConfig({ stack, context }: OpenStack): Promise<Co
   }
 }
 
-/** PulumiCommand.run: present at runtime (the SDK runs every command through it), absent from its typings. */
-interface CliRunner {
-  run(args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string }>;
-}
-
-/**
- * Runs one CLI command on the stack and returns its stdout. openStack always makes a LocalWorkspace;
- * running a command is internal to the SDK (its runPulumiCmd, and PulumiCommand.run that the typings
- * hide), so this does what runPulumiCmd does.
- */
-async function runStackCommand(stack: Stack, args: string[]): Promise<string> {
-  const workspace = stack.workspace as LocalWorkspace;
-  const cli = workspace.pulumiCommand as unknown as CliRunner;
-  const env = { ...(workspace.pulumiHome ? { PULUMI_HOME: workspace.pulumiHome } : {}), ...workspace.envVars };
-  return (await cli.run([...args, "--stack", stack.name], workspace.workDir, env)).stdout;
-}
-
 /**
  * The stack's outputs. The SDK's `stack.outputs()` always fetches the plaintext too, so without
  * `showSecrets` the CLI is asked for the masked outputs alone: a secret nobody asked for never
@@ -245,21 +235,16 @@ export async function readStackOutputs({ stack, context }: OpenStack, { showSecr
   }
 }
 
-interface ExportedState {
-  deployment?: { resources?: Array<{ type?: string; outputs?: { bucket?: unknown } }> };
-}
-
 /**
- * The S3 buckets in the stack's state. Pulumi records each resource as soon as it is created, so an
- * update that failed or was interrupted half-way owns its bucket before the stack has any outputs.
- * The SDK's exportStack decrypts every secret; a plain `stack export` keeps them sealed.
+ * The S3 buckets the stack's state holds, or that a run killed while creating them had started on:
+ * either way they are the stack's own, before the stack has any outputs.
  */
 export async function readStateBucketNames({ stack, context }: OpenStack): Promise<string[]> {
   try {
-    const exported = JSON.parse(await runStackCommand(stack, ["stack", "export"])) as ExportedState;
-    return (exported.deployment?.resources ?? [])
+    const { resources, pendingCreates } = await readStackState(stack);
+    return [...resources, ...pendingCreates]
       .filter((resource) => resource.type === "aws:s3/bucket:Bucket")
-      .map((resource) => resource.outputs?.bucket)
+      .map((resource) => resource.outputs.bucket ?? resource.inputs.bucket)
       .filter((bucket): bucket is string => typeof bucket === "string");
   } catch (error) {
     throw toCliError(error, context);

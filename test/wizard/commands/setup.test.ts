@@ -132,9 +132,13 @@ describe("setup in a terminal", () => {
   });
 
   test("no Pulumi CLI: offers to install it, and declining stops with the install hint and exit 4", async () => {
+    // The SDK looks for `pulumi` on this process's PATH, where the test suite put the real one.
+    const path = process.env.PATH;
+    process.env.PATH = join(home, "no-such-dir");
     const result = run([...flags()], { script: { wantsToCustomize: [false], confirmInstallPulumi: [false] }, terminal: true });
+    const code = await result.code.finally(() => (process.env.PATH = path));
 
-    expect(await result.code).toBe(EXIT.pulumi);
+    expect(code).toBe(EXIT.pulumi);
     expect(result.questions()).toEqual(["wantsToCustomize", "confirmInstallPulumi"]);
     expect(result.stderr()).toMatch(/Pulumi CLI was not found[\s\S]*3\.181\.0/);
   });

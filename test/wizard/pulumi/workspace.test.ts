@@ -25,6 +25,8 @@ describe("deployStack", () => {
       "stack select",
       "stack init",
       "config set-all",
+      // Read before every update: a killed run may have left creates unfinished (interruptedCreates.ts).
+      "stack export",
       "up --yes",
       "stack output",
       "stack output",

@@ -1,8 +1,9 @@
-// The `pulumi` test double behind the real Automation API, driven by the same functions the commands
-// use: it must speak the SDK's protocol (argv, output shapes, error texts, the engine event log) for
-// the CLI-level e2e tests to mean anything. Runs in-process, so the double is put on this process's PATH.
+// The driver (wizard/pulumi) against the real Pulumi engine: the same functions the commands use, the
+// real CLI and the test provider deploying into moto, in this process. What the driver parses (engine
+// events, output shapes, error texts, lock files) is what the real CLI prints, not a model of it.
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
-import { existsSync, readdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetUserCommand, ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import { MASKED_SECRET } from "../../wizard/censusValues.js";
@@ -34,7 +35,7 @@ beforeAll(() => {
   savedEnv = { ...process.env };
 });
 
-/** The CLI double inherits this process's environment, as the real CLI would. */
+/** The real CLI, run by the Automation API in this process, inherits this process's environment. */
 function useEnv(extra: Record<string, string | undefined> = {}): PulumiTarget {
   for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
   Object.assign(process.env, savedEnv, e2e.env({ extra }));
@@ -89,7 +90,7 @@ test("a stack's life: deploy, rotation (two keys, then only the new one), destro
   expect(await stack.workspace.listStacks()).toEqual([]);
 });
 
-test("the errors the driver maps: wrong passphrase, a held lock, a failing resource, a too old CLI", async () => {
+test("the errors the driver maps from the real CLI: wrong passphrase, a held lock, a failing resource", async () => {
   await deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "first" }), INPUTS, { onProgress: () => {} });
   await expect(deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "second" }), INPUTS, { onProgress: () => {} })).rejects.toMatchObject({
     constructor: UsageError,
@@ -97,22 +98,28 @@ test("the errors the driver maps: wrong passphrase, a held lock, a failing resou
   });
 
   const slowInputs = { ...INPUTS, expirationDays: 9 };
-  const running = deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "first", PULUMI_DOUBLE_STEP_DELAY_MS: "1500" }), slowInputs, { onProgress: () => {} });
+  const running = deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "first", CENSUS_TEST_PROVIDER_DELAY_MS: "1500" }), slowInputs, { onProgress: () => {} });
   await lockTaken();
   const locked = deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "first" }), slowInputs, { onProgress: () => {} });
   await expect(locked).rejects.toMatchObject({
     constructor: PulumiError,
     message: expect.stringContaining("is locked"),
-    hint: expect.stringContaining(`/.pulumi/locks/organization/census-pinpoint/${STACK}/`),
+    hint: expect.stringMatching(new RegExp(`/\\.pulumi/locks/organization/census-pinpoint/${STACK}/[\\w-]+\\.json: created by `)),
   });
   await expect(running).resolves.toMatchObject({ changed: true });
 
   await expect(
-    deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "first", PULUMI_DOUBLE_FAIL_RESOURCE: "census-pinpoint-staging-lifecycle=MalformedXML: bad rule" }), { ...INPUTS, expirationDays: 3 }, {
+    deployStack(useEnv({ PULUMI_CONFIG_PASSPHRASE: "first", CENSUS_TEST_PROVIDER_FAIL: "census-pinpoint-staging-lifecycle=MalformedXML: bad rule" }), { ...INPUTS, expirationDays: 3 }, {
       onProgress: () => {},
     }),
   ).rejects.toMatchObject({ constructor: PulumiError, message: expect.stringMatching(/Could not update census-pinpoint-staging-lifecycle .*MalformedXML: bad rule/) });
 
-  useEnv({ PULUMI_DOUBLE_VERSION: "3.150.0" });
+}, 90_000);
+
+test("a Pulumi CLI older than 3.181 on PATH is refused with its version named", async () => {
+  const oldCli = mkdtempSync(join(tmpdir(), "census-pinpoint-old-pulumi-"));
+  writeFileSync(join(oldCli, "pulumi"), "#!/bin/sh\necho v3.150.0\n");
+  chmodSync(join(oldCli, "pulumi"), 0o755);
+  useEnv({ PATH: `${oldCli}:${process.env.PATH}` });
   await expect(ensurePulumiCli({ env: process.env })).rejects.toMatchObject({ constructor: PulumiError, message: expect.stringContaining("3.150.0") });
-}, 60_000);
+});

@@ -1,0 +1,58 @@
+/**
+ * Whether one resource exists in this account, looked up by the ID the AWS provider gives it (a
+ * bucket or IAM name, a policy ARN): for the cases where the stack's state cannot say.
+ */
+import { GetGroupCommand, GetPolicyCommand, GetRoleCommand, GetUserCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import type { AwsTarget } from "../setupInputs.js";
+import { toCliError } from "./awsErrors.js";
+import { bucketAvailability } from "./bucket.js";
+import { awsClientConfig } from "./clients.js";
+
+/** The resource types whose provider ID census-pinpoint can compute from their inputs. */
+export const NAMED_TYPES = {
+  bucket: "aws:s3/bucket:Bucket",
+  role: "aws:iam/role:Role",
+  user: "aws:iam/user:User",
+  group: "aws:iam/group:Group",
+  policy: "aws:iam/policy:Policy",
+} as const;
+
+export type NamedType = (typeof NAMED_TYPES)[keyof typeof NAMED_TYPES];
+
+function isNoSuchEntity(error: unknown): boolean {
+  const { name, Code } = (error ?? {}) as { name?: unknown; Code?: unknown };
+  return name === "NoSuchEntityException" || Code === "NoSuchEntity";
+}
+
+const IAM_LOOKUPS: Record<Exclude<NamedType, "aws:s3/bucket:Bucket">, { operation: string; command: (id: string) => object }> = {
+  "aws:iam/role:Role": { operation: "GetRole", command: (RoleName) => new GetRoleCommand({ RoleName }) },
+  "aws:iam/user:User": { operation: "GetUser", command: (UserName) => new GetUserCommand({ UserName }) },
+  "aws:iam/group:Group": { operation: "GetGroup", command: (GroupName) => new GetGroupCommand({ GroupName }) },
+  "aws:iam/policy:Policy": { operation: "GetPolicy", command: (PolicyArn) => new GetPolicyCommand({ PolicyArn }) },
+};
+
+/** One IAM call; undefined when IAM has no such entity. */
+async function iamLookup<T>(target: AwsTarget, operation: string, command: object): Promise<T | undefined> {
+  const iam = new IAMClient(awsClientConfig(target, "IAM"));
+  try {
+    return (await iam.send(command as never)) as T;
+  } catch (error) {
+    if (isNoSuchEntity(error)) return undefined;
+    throw toCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+  } finally {
+    iam.destroy();
+  }
+}
+
+/** True when it exists in the caller's account; a bucket of another account is not "ours" and counts as absent. */
+export async function existsInAccount(target: AwsTarget, type: NamedType, id: string): Promise<boolean> {
+  if (type === NAMED_TYPES.bucket) return (await bucketAvailability(target, id)).status === "yours";
+  const { operation, command } = IAM_LOOKUPS[type];
+  return (await iamLookup(target, operation, command(id))) !== undefined;
+}
+
+/** The IDs of a user's access keys (none when there is no such user). */
+export async function accessKeyIdsOf(target: AwsTarget, userName: string): Promise<string[]> {
+  const listed = await iamLookup<{ AccessKeyMetadata?: Array<{ AccessKeyId?: string }> }>(target, "ListAccessKeys", new ListAccessKeysCommand({ UserName: userName }));
+  return (listed?.AccessKeyMetadata ?? []).flatMap((key) => (key.AccessKeyId ? [key.AccessKeyId] : []));
+}
