@@ -19,6 +19,14 @@ import { validateStagingInputs, type StagingInputs } from "./validation.js";
 export type CensusPinpointStagingArgs = StagingInputs & {
   /** Extra tags for every taggable resource; `managed-by` and `pinpoint-project` always win. */
   tags?: Record<string, string>;
+  /**
+   * Pulumi's `protect` on the staging bucket, the Census user and its current access key (default
+   * true): an update that would replace or delete one of them (a new bucket name, a key for another
+   * user) fails instead of deleting the bucket's files or the key Census holds, until you unprotect it
+   * on purpose (`pulumi state unprotect <urn>`). Key rotation still works: the previous key is not
+   * protected. The census-pinpoint CLI turns it off and asks for consent itself.
+   */
+  protect?: boolean;
 };
 
 export const COMPONENT_TYPE = "census-pinpoint:index:CensusPinpointStaging";
@@ -57,13 +65,20 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
     const { region, partition, pinpointProjectId: projectId, kmsKeyArn } = inputs;
     const tags = { ...args.tags, ...resourceTags(projectId) };
     const child = { parent: this };
+    const guarded = { parent: this, protect: args.protect ?? true };
     const accountId = inputs.accountId ?? getCallerIdentityOutput({}, child).accountId;
-    const bucketName = inputs.bucketName ?? pulumi.output(accountId).apply((account) => defaultBucketName(account, region));
+    const bucketName = inputs.bucketName ?? pulumi.output(accountId).apply((account) => defaultBucketName(account, region, projectId));
     const roleName = inputs.importerRoleName ?? defaultImporterRoleName(projectId);
     const userName = inputs.censusUserName ?? defaultCensusUserName(projectId);
 
     // The staging bucket only ever holds files Census re-uploads on each sync, so it may be destroyed full.
-    const bucket = new s3.Bucket(`${name}-staging`, { bucket: bucketName, region, forceDestroy: true, tags }, child);
+    // A default name applies when the bucket is created only: a later default (this tool's defaults
+    // have changed before) must never rename, and so replace, a bucket that exists.
+    const bucket = new s3.Bucket(
+      `${name}-staging`,
+      { bucket: bucketName, region, forceDestroy: true, tags },
+      { ...guarded, ignoreChanges: inputs.bucketName === undefined ? ["bucket"] : [] },
+    );
     const bucketChild = { parent: bucket };
 
     const publicAccessBlock = new s3.BucketPublicAccessBlock(
@@ -148,7 +163,7 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
     );
     new iam.RolePolicyAttachment(`${name}-importer-policy-attachment`, { role: role.name, policyArn: rolePolicy.arn }, { parent: role });
 
-    const user = new iam.User(`${name}-census-user`, { name: userName, forceDestroy: true, tags }, child);
+    const user = new iam.User(`${name}-census-user`, { name: userName, forceDestroy: true, tags }, guarded);
     // Permissions reach the user through a group, never a policy attached to the user (Security Hub IAM.2).
     const group = new iam.Group(`${name}-census-group`, { name: censusGroupName(userName) }, child);
     const accessPolicy = new iam.Policy(
@@ -169,8 +184,11 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
     );
     new iam.GroupPolicyAttachment(`${name}-census-policy-attachment`, { group: group.name, policyArn: accessPolicy.arn }, { parent: group });
     new iam.UserGroupMembership(`${name}-census-membership`, { user: user.name, groups: [group.name] }, { parent: user });
-    const accessKeys = activeKeyGenerations(inputs.accessKeyGeneration, inputs.keepPreviousAccessKey).map(
-      (generation) => new iam.AccessKey(accessKeyResourceName(name, generation), { user: user.name }, { parent: user }),
+    const generations = activeKeyGenerations(inputs.accessKeyGeneration, inputs.keepPreviousAccessKey);
+    const current = generations.at(-1);
+    const accessKeys = generations.map(
+      (generation) =>
+        new iam.AccessKey(accessKeyResourceName(name, generation), { user: user.name }, { parent: user, protect: generation === current && guarded.protect }),
     );
     const accessKey = accessKeys.at(-1)!;
 

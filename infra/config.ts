@@ -12,6 +12,7 @@ export const CONFIG_KEYS = [
   "kmsKeyArn",
   "accessKeyGeneration",
   "keepPreviousAccessKey",
+  "protect",
 ] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -31,5 +32,6 @@ export function readStackConfig(): CensusPinpointStagingArgs {
     kmsKeyArn: optional("kmsKeyArn"),
     accessKeyGeneration: optional("accessKeyGeneration"),
     keepPreviousAccessKey: optional("keepPreviousAccessKey"),
+    protect: config.getBoolean("protect") ?? true,
   };
 }

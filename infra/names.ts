@@ -16,8 +16,13 @@ function shortProjectId(projectId: string): string {
   return projectId.slice(0, 8);
 }
 
-export function defaultBucketName(accountId: string, region: PinpointRegion): string {
-  return `census-pinpoint-staging-${accountId}-${region}`;
+/**
+ * One per Pinpoint project: two projects in one region and account each get their own (bucket names
+ * are global). Stacks made when the default was `census-pinpoint-staging-<account>-<region>` keep that
+ * name: a default applies when a bucket is created, never afterwards (see the component).
+ */
+export function defaultBucketName(accountId: string, region: PinpointRegion, projectId: string): string {
+  return `census-pinpoint-staging-${shortProjectId(projectId)}-${accountId}-${region}`;
 }
 
 export function defaultImporterRoleName(projectId: string): string {

@@ -61,7 +61,7 @@ export function planStaging(inputs: StagingInputs & { accountId: string }, name:
   const valid = validateStagingInputs(inputs);
   const { region, partition, pinpointProjectId: projectId, kmsKeyArn, expirationDays } = valid;
   const accountId = inputs.accountId;
-  const bucketName = valid.bucketName ?? defaultBucketName(accountId, region);
+  const bucketName = valid.bucketName ?? defaultBucketName(accountId, region, valid.pinpointProjectId);
   const roleName = valid.importerRoleName ?? defaultImporterRoleName(projectId);
   const userName = valid.censusUserName ?? defaultCensusUserName(projectId);
   const importerRoleArn = iamRoleArn(partition, accountId, roleName);

@@ -24,5 +24,8 @@ export const CENSUS_FORM_FIELDS = [
   { key: "awsRegion", label: "AWS Region" },
 ] as const satisfies ReadonlyArray<{ key: keyof CensusValues; label: string }>;
 
-/** What a masked secret looks like wherever the user did not ask to see it. */
+/**
+ * What stands in for the secret key when the user did not ask to see it: on screen, and in the values
+ * read without it. JSON documents give null instead, which no script can mistake for a key.
+ */
 export const MASKED_SECRET = "****************";

@@ -6,6 +6,7 @@
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { Command, CommanderError, Option } from "commander";
 import { createRequire } from "node:module";
+import { refuseFlagsTakenAsValues } from "./commands/flagValues.js";
 import { EXIT, exitCodeFor, UsageError } from "./errors.js";
 import type { Prompter } from "./prompts.js";
 import type { Renderer } from "./render.js";
@@ -47,6 +48,7 @@ const FLAGS = {
   outputFile: ["--output-file <file>", "also write the result as JSON to this file (mode 0600)"],
   force: ["--force", "let --output-file overwrite an existing file"],
   yes: ["-y, --yes", "skip the final confirmation"],
+  allowReplace: ["--allow-replace", "let an update replace or delete the staging bucket (with its files) or Census's user or key; --yes alone does not"],
   noInput: ["--no-input", "never prompt; a missing required value exits with code 2"],
   json: ["--json", "print exactly one JSON document on stdout"],
   verbose: ["--verbose", "show the raw Pulumi engine output"],
@@ -85,7 +87,7 @@ const COMMANDS: CommandSpec[] = [
     name: "setup",
     summary: "create or update the staging bucket, importer role and Census access key; print Census's six values",
     isDefault: true,
-    flags: [...INPUT_FLAGS, "backendUrl", "outputFile", "force", "skipVerify", "yes", "noInput", "json", "verbose"],
+    flags: [...INPUT_FLAGS, "backendUrl", "outputFile", "force", "skipVerify", "yes", "allowReplace", "noInput", "json", "verbose"],
     examples: [
       "census-pinpoint",
       "census-pinpoint setup --region us-east-1 --project-id 0123456789abcdef0123456789abcdef --yes",
@@ -126,7 +128,7 @@ const COMMANDS: CommandSpec[] = [
   {
     name: "rotate-key",
     summary: "rotate the Census access key without downtime (a second key first, the old one removed with --finish)",
-    flags: [...STACK_FLAGS, "finish", "yes", "noInput", "json", "verbose"],
+    flags: [...STACK_FLAGS, "finish", "yes", "allowReplace", "noInput", "json", "verbose"],
     examples: ["census-pinpoint rotate-key", "census-pinpoint rotate-key --finish --yes"],
     run: async () => (await import("./commands/rotateKey.js")).rotateKeyCommand,
   },
@@ -183,7 +185,7 @@ function buildProgram(io: CliIo, onRun: (spec: CommandSpec, flags: ParsedFlags) 
     "after",
     "\nEnvironment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, NO_COLOR, PULUMI_BACKEND_URL,\n" +
       "PULUMI_CONFIG_PASSPHRASE(_FILE), CENSUS_PINPOINT_HOME (default ~/.census-pinpoint).\n" +
-      "Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 AWS credentials/permissions, 4 Pulumi, 5 verification failed, 130 interrupted.\n",
+      "Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 AWS credentials/permissions, 4 Pulumi, 5 verification failed, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP.\n",
   );
   return program;
 }
@@ -208,6 +210,7 @@ export async function main(argv: string[], io: CliIo, overrides: CliOverrides = 
     if (first !== undefined && !first.startsWith("-") && first !== "help" && !COMMANDS.some((spec) => spec.name === first)) {
       throw new UsageError(`Unknown command "${first}".`, `Commands: ${COMMANDS.map((spec) => spec.name).join(", ")}. Run \`census-pinpoint --help\` for more.`);
     }
+    refuseFlagsTakenAsValues(argv, Object.values(FLAGS).map(([definition]) => definition));
     await program.parseAsync(argv, { from: "user" });
     return EXIT.ok;
   } catch (error) {

@@ -12,10 +12,20 @@ export const EXIT = {
   aws: 3,
   pulumi: 4,
   verification: 5,
+  /** Ctrl-C (SIGINT); SIGTERM and SIGHUP end the same way, with the shell's codes for them. */
   interrupted: 130,
+  terminated: 143,
+  hungUp: 129,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The signals that stop census-pinpoint, each handled as Ctrl-C is. */
+export type StopSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
+
+export const STOP_SIGNALS: readonly StopSignal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+export const SIGNAL_EXIT_CODES: Record<StopSignal, ExitCode> = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated, SIGHUP: EXIT.hungUp };
 
 /** Base class: `hint` is the next step for the user, printed under the message. */
 export abstract class CliError extends Error {
@@ -60,9 +70,17 @@ export class VerificationError extends CliError {
   readonly exitCode = EXIT.verification;
 }
 
-/** Ctrl-C in a prompt or during provisioning. Exit 130. */
+/** Ctrl-C in a prompt or during provisioning, or SIGTERM or SIGHUP. Exit 130, 143 or 129. */
 export class InterruptedError extends CliError {
-  readonly exitCode = EXIT.interrupted;
+  readonly exitCode: ExitCode;
+  constructor(
+    message: string,
+    hint?: string,
+    readonly signal: StopSignal = "SIGINT",
+  ) {
+    super(message, hint);
+    this.exitCode = SIGNAL_EXIT_CODES[signal];
+  }
 }
 
 export function exitCodeFor(error: unknown): ExitCode {

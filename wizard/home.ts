@@ -1,7 +1,8 @@
 /** Where the tool keeps its files: CENSUS_PINPOINT_HOME, default ~/.census-pinpoint. */
+import { existsSync, realpathSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { UsageError } from "./errors.js";
 
 export interface HomePaths {
@@ -16,8 +17,10 @@ export interface HomePaths {
   passphraseFile: string;
 }
 
+/** Throws UsageError when CENSUS_PINPOINT_HOME lies on a file system of the kernel (/proc, /sys). */
 export function homePaths(env: NodeJS.ProcessEnv = process.env): HomePaths {
-  const root = resolve(env.CENSUS_PINPOINT_HOME || join(homedir(), ".census-pinpoint"));
+  const root = resolve(withTildeExpanded(env.CENSUS_PINPOINT_HOME, env) || join(homedir(), ".census-pinpoint"));
+  refuseKernelFileSystem(root);
   return {
     root,
     stateDir: join(root, "state"),
@@ -25,6 +28,41 @@ export function homePaths(env: NodeJS.ProcessEnv = process.env): HomePaths {
     workDir: (stack) => join(root, "workspaces", stack),
     passphraseFile: join(root, "passphrase"),
   };
+}
+
+/**
+ * The shell expands a tilde only when it is not quoted, so CENSUS_PINPOINT_HOME='~/cp' arrives as
+ * written; taken literally it would make a folder named "~" in the current directory. Expanded here as
+ * the shell would have done it, from HOME.
+ */
+function withTildeExpanded(path: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const userHome = env.HOME || homedir();
+  if (path === "~") return userHome;
+  return path?.startsWith("~/") ? join(userHome, path.slice(2)) : path;
+}
+
+// Nothing can be kept on these. On procfs, creating a folder fails with ENOENT although its parent exists, and
+// Node's recursive mkdir answers that by creating the parent and trying again, forever: every command
+// would hang at its first use of the home folder (some reach /proc through a link, like /dev/fd).
+const KERNEL_FILE_SYSTEMS = ["/proc", "/sys"];
+
+function refuseKernelFileSystem(root: string): void {
+  let existing = root;
+  while (!existsSync(existing)) existing = dirname(existing);
+  let real: string;
+  try {
+    real = realpathSync(existing);
+  } catch {
+    // Not readable: the first write into the folder fails with the error code that says why.
+    return;
+  }
+  const mount = KERNEL_FILE_SYSTEMS.find((kernel) => real === kernel || real.startsWith(`${kernel}/`));
+  if (mount !== undefined) {
+    throw new UsageError(
+      `census-pinpoint cannot write to its folder ${root} (${mount} is the kernel's own file system: nothing can be kept there).`,
+      "Point CENSUS_PINPOINT_HOME at a folder on a disk you can write (default ~/.census-pinpoint): it holds the stack state and the generated passphrase.",
+    );
+  }
 }
 
 export function defaultBackendUrl(paths: HomePaths): string {

@@ -4,7 +4,7 @@
  * would refuse, and refuses it before anything is created.
  */
 import { defaultBucketName, defaultCensusUserName, defaultImporterRoleName } from "../infra/names.js";
-import { isPinpointRegion, PINPOINT_REGION_NAMES, type PinpointRegion } from "../infra/regions.js";
+import { PINPOINT_REGION_NAMES, type PinpointRegion } from "../infra/regions.js";
 import {
   checkProjectId,
   DEFAULT_EXPIRATION_DAYS,
@@ -157,11 +157,26 @@ async function resolveRegion(options: ResolveSetupInputsOptions): Promise<Pinpoi
     }
   }
   if (interactive) return prompter.chooseRegion(defaultRegion);
-  if (defaultRegion !== undefined && isPinpointRegion(defaultRegion)) return defaultRegion;
+  if (defaultRegion !== undefined) return profileRegion(defaultRegion, onProgress);
   throw new UsageError(
     `No AWS region given: pass ${SETUP_FLAG_NAMES.region} <region>, the region of your Pinpoint project.`,
     `Amazon Pinpoint regions: ${PINPOINT_REGION_NAMES.join(", ")}.`,
   );
+}
+
+/**
+ * Without a terminal the AWS profile's region is the region itself, as AWS_REGION's would be: one
+ * without Pinpoint is reported as the profile's, not skipped for "No AWS region given".
+ */
+function profileRegion(region: string, onProgress: ProgressReporter): PinpointRegion {
+  try {
+    const valid = validateRegion(region);
+    onProgress({ kind: "info", message: `Using region ${valid} (from the AWS profile).` });
+    return valid;
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new UsageError(`The AWS profile's region: ${error.message}`, `Pass ${SETUP_FLAG_NAMES.region} with the region of your Pinpoint project.`);
+  }
 }
 
 function projectIdFlag(flags: SetupFlags): string {
@@ -219,7 +234,7 @@ async function customize(options: ResolveSetupInputsOptions, region: PinpointReg
   const unset = [flags.bucketName, flags.expirationDays, flags.importerRoleName, flags.censusUserName].some((value) => value === undefined);
   if (!unset || !(await prompter.wantsToCustomize())) return {};
   return {
-    bucketName: flags.bucketName ?? (await prompter.enterBucketName(defaultBucketName(accountId, region))),
+    bucketName: flags.bucketName ?? (await prompter.enterBucketName(defaultBucketName(accountId, region, projectId))),
     expirationDays: flags.expirationDays ?? (await prompter.enterExpirationDays(DEFAULT_EXPIRATION_DAYS)),
     importerRoleName: flags.importerRoleName ?? (await prompter.enterImporterRoleName(defaultImporterRoleName(projectId))),
     censusUserName: flags.censusUserName ?? (await prompter.enterCensusUserName(defaultCensusUserName(projectId))),

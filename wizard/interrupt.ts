@@ -1,42 +1,63 @@
 /**
- * Ctrl-C while Pulumi is updating. The first interrupt must reach the Pulumi CLI exactly once, so it
- * cancels gracefully (a second SIGINT makes Pulumi abandon operations mid-flight). From a terminal, the
- * terminal already sends SIGINT to the whole foreground process group, the CLI child included, so we
- * only wait; without a terminal (e.g. `kill -INT` from a supervisor) only this process got it, so it is
- * forwarded once through the abort signal. This process stays alive meanwhile: the inline Pulumi
- * program runs inside it. A second interrupt exits at once.
+ * A stop signal while Pulumi is updating: Ctrl-C (SIGINT), SIGTERM from a supervisor (CI cancel,
+ * `docker stop`, systemd) or SIGHUP from a closed terminal. The Pulumi CLI runs in a session of its
+ * own (pulumi/isolatedCli.ts), so only this process gets the signal; it cancels the update once,
+ * through the abort signal (whose reason names the signal), and Pulumi finishes what is in flight and
+ * releases the stack's lock. This process stays alive meanwhile: the inline Pulumi program runs in
+ * it. A second signal of any kind stops the CLI at once and exits.
  */
-import { EXIT } from "./errors.js";
+import { SIGNAL_EXIT_CODES, STOP_SIGNALS, type StopSignal } from "./errors.js";
+import { stopPulumiNow } from "./pulumi/isolatedCli.js";
 
 export interface InterruptHandling {
-  /** Whether the terminal delivers SIGINT to child processes itself. */
-  fromTerminal: boolean;
-  /** Called on the first interrupt (tell the user it is stopping safely). */
-  onFirst: () => void;
-  /** Called on the second interrupt; defaults to exiting with 130. */
-  onSecond?: () => void;
-  /** Where SIGINT arrives; a test passes its own emitter. */
+  /** Called on the first stop signal (tell the user it is stopping safely). */
+  onFirst: (signal: StopSignal) => void;
+  /** Called on the second; defaults to stopping the Pulumi CLI at once and exiting with the signal's code. */
+  onSecond?: (signal: StopSignal) => void;
+  /** Where the signals arrive; a test passes its own emitter. */
   signals?: Pick<NodeJS.Process, "on" | "off">;
+}
+
+let updating = 0;
+
+/** Whether a graceful stop is in charge of the signals now (the top-level handler then keeps out). */
+export function updateInProgress(): boolean {
+  return updating > 0;
+}
+
+/** The stop signal an aborted update's signal carries, if it was aborted by one. */
+export function stopSignalOf(signal: AbortSignal | undefined): StopSignal | undefined {
+  return signal?.aborted ? (STOP_SIGNALS.find((name) => name === signal.reason) ?? "SIGINT") : undefined;
+}
+
+function exitNow(signal: StopSignal): void {
+  stopPulumiNow();
+  process.exit(SIGNAL_EXIT_CODES[signal]);
 }
 
 export async function withGracefulInterrupt<T>(
   work: (signal: AbortSignal) => Promise<T>,
-  { fromTerminal, onFirst, onSecond = () => process.exit(EXIT.interrupted), signals = process }: InterruptHandling,
-): Promise<{ result?: T; error?: unknown; interrupted: boolean }> {
+  { onFirst, onSecond = exitNow, signals = process }: InterruptHandling,
+): Promise<{ result?: T; error?: unknown; stoppedBy?: StopSignal }> {
   const controller = new AbortController();
-  let interrupts = 0;
-  const handler = () => {
-    interrupts += 1;
-    if (interrupts > 1) return onSecond();
-    onFirst();
-    if (!fromTerminal) controller.abort();
-  };
-  signals.on("SIGINT", handler);
+  let stoppedBy: StopSignal | undefined;
+  const handlers = STOP_SIGNALS.map((name) => {
+    const handler = () => {
+      if (stoppedBy !== undefined) return onSecond(name);
+      stoppedBy = name;
+      onFirst(name);
+      controller.abort(name);
+    };
+    signals.on(name, handler);
+    return [name, handler] as const;
+  });
+  updating += 1;
   try {
-    return { result: await work(controller.signal), interrupted: interrupts > 0 };
+    return { result: await work(controller.signal), stoppedBy };
   } catch (error) {
-    return { error, interrupted: interrupts > 0 };
+    return { error, stoppedBy };
   } finally {
-    signals.off("SIGINT", handler);
+    updating -= 1;
+    for (const [name, handler] of handlers) signals.off(name, handler);
   }
 }

@@ -2,10 +2,25 @@
  * `--output-file`: the result as JSON in a file only the user can read (it holds the secret key).
  * The check runs before anything is created, so a refusal never comes after provisioning.
  */
-import { access, chmod, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, chmod, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { UsageError } from "./errors.js";
 
+/** The file's folder must exist and take a new file: finding out after provisioning would be too late. */
+async function checkFolder(path: string): Promise<void> {
+  const folder = dirname(resolve(path));
+  const problem = await stat(folder).then(
+    (stats) => (stats.isDirectory() ? access(folder, constants.W_OK | constants.X_OK).then(() => undefined, () => "cannot be written") : "is not a folder"),
+    (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? "does not exist" : `cannot be read (${error.code ?? error.message})`),
+  );
+  if (problem !== undefined) {
+    throw new UsageError(`--output-file: the folder ${folder} ${problem}.`, "Choose a file in a folder you can write (nothing was created).");
+  }
+}
+
 export async function checkOutputFile(path: string, force: boolean): Promise<void> {
+  await checkFolder(path);
   if (force) return;
   const exists = await access(path).then(
     () => true,

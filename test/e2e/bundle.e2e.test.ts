@@ -28,5 +28,5 @@ test("the bundled inline program registers the whole component through the @pulu
     ]),
   );
   expect(registered).toHaveLength(16);
-  expect({ bucket, region }).toEqual({ bucket: "census-pinpoint-staging-123456789012-eu-west-1", region: "eu-west-1" });
+  expect({ bucket, region }).toEqual({ bucket: "census-pinpoint-staging-01234567-123456789012-eu-west-1", region: "eu-west-1" });
 });

@@ -54,7 +54,7 @@ test("setup, credentials, verify, rotate-key in two phases, list and teardown on
   const teardown = await cli(["teardown", "--yes", "--no-input", "--json", ...stack]);
   expect({ code: teardown.code, stderr: teardown.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
   expect(JSON.parse(teardown.stdout)).toMatchObject({ status: "torn-down", stackRemoved: true, leftovers: [] });
-  await expect(s3.send(new HeadBucketCommand({ Bucket: `census-pinpoint-staging-123456789012-${REGION}` }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  await expect(s3.send(new HeadBucketCommand({ Bucket: `census-pinpoint-staging-${projectId.slice(0, 8)}-123456789012-${REGION}` }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
   const after = await cli(["list", "--json"]);
   expect(JSON.parse(after.stdout)).toEqual({ stacks: [] });
 }, 180_000);

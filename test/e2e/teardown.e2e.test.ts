@@ -37,7 +37,7 @@ test("typing something other than the project ID deletes nothing and exits 2", a
   expect(await session.exit()).toBe(2);
   expect(session.screen).toContain(`What was typed is not the project ID ${projectId}: nothing was deleted.`);
   const { s3, iam } = e2e.aws(REGION);
-  await expect(s3.send(new HeadBucketCommand({ Bucket: `census-pinpoint-staging-${ACCOUNT}-${REGION}` }))).resolves.toBeDefined();
+  await expect(s3.send(new HeadBucketCommand({ Bucket: `census-pinpoint-staging-${projectId.slice(0, 8)}-${ACCOUNT}-${REGION}` }))).resolves.toBeDefined();
   await expect(iam.send(new GetRoleCommand({ RoleName: `CensusPinpointSegmentImporter-${projectId.slice(0, 8)}` }))).resolves.toBeDefined();
   await expect(iam.send(new GetUserCommand({ UserName: `census-pinpoint-${projectId.slice(0, 8)}` }))).resolves.toBeDefined();
   expect(existsSync(workDir())).toBe(true);

@@ -109,7 +109,10 @@ describe("AWS credentials and AWS answers", () => {
 
     expect(await result.code).toBe(EXIT.aws);
     expect(result.stderr()).toContain(
-      'The S3 bucket name "census-pinpoint-staging" is already taken by another AWS account (bucket names are global), or your credentials may not read that bucket. Choose another name (--bucket-name): e.g. the default "census-pinpoint-staging-123456789012-us-east-1", which contains your account ID and region.',
+      'The S3 bucket name "census-pinpoint-staging" is already taken by another AWS account (bucket names are global), or your credentials may not read that bucket. Choose another name (--bucket-name): e.g. the default "census-pinpoint-staging-<project8>-123456789012-us-east-1", which contains your project, account ID and region.'.replace(
+        "<project8>",
+        ApplicationResponse!.Id!.slice(0, 8),
+      ),
     );
     expect(fake.callsTo("up")).toEqual([]);
   });

@@ -1,6 +1,6 @@
 // The rows of docs/errors.md about using the CLI wrongly: unknown flags and commands, values missing
-// where nothing may be asked, Ctrl-C in a prompt, an --output-file that exists, a teardown with nothing
-// to tear down. Each runs `main()` as a user would, with a fake Pulumi CLI, and with the AWS SDK pointed
+// where nothing may be asked, Ctrl-C in a prompt, an --output-file that exists or whose folder does
+// not, a teardown with nothing to tear down. Each runs `main()` as a user would, with a fake Pulumi CLI, and with the AWS SDK pointed
 // at a closed local port: a command that reached AWS would fail with exit 3, not with its own message.
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -97,6 +97,19 @@ describe("files and stacks", () => {
       process.chdir(cwd);
     }
     expect(readFileSync(join(home, "census.json"), "utf8")).toBe("keep me\n");
+  });
+
+  it("an --output-file in a folder that does not exist is refused before anything is created", async () => {
+    const cwd = process.cwd();
+    process.chdir(home);
+    try {
+      const result = await run(["setup", "--no-input", "--yes", "--region", "us-east-1", "--project-id", PROJECT_ID, "--output-file", "missing-dir/census.json"]);
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.firstLine).toBe("✖ --output-file: the folder <home>/missing-dir does not exist.".replace("<home>", home));
+      expect(result.fake.calls).toEqual([]);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it("teardown of a stack that does not exist has nothing to do and exits 0", async () => {

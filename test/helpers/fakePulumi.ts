@@ -63,8 +63,10 @@ export function urnOf(stack: string, type: string, name: string): string {
   return `urn:pulumi:${stack}::census-pinpoint::${type}::${name}`;
 }
 
+/** As the engine describes a step: `old` is the resource as it was (custom: a real resource, not a component). */
 function metadata(stack: string, op: string, type: string, name: string) {
-  return { op, urn: urnOf(stack, type, name), type, provider: "" };
+  const urn = urnOf(stack, type, name);
+  return { op, urn, type, provider: "", old: { type, urn, custom: !type.startsWith("census-pinpoint:") && type !== "pulumi:pulumi:Stack", id: name, parent: "", inputs: {}, outputs: {} } };
 }
 
 export function resourceEvents(stack: string, op: string, type: string, name: string): FakeEvent[] {
@@ -130,7 +132,7 @@ function accessKeyOutputs(config: Record<string, string>, createdAt: (generation
 function outputsFor(config: Record<string, string>): Record<string, string> {
   const region = config["aws:region"]!;
   const projectId = config["census-pinpoint:pinpointProjectId"]!;
-  const bucket = config["census-pinpoint:bucketName"] ?? `census-pinpoint-staging-${TEST_ACCOUNT_ID}-${region}`;
+  const bucket = config["census-pinpoint:bucketName"] ?? `census-pinpoint-staging-${projectId.slice(0, 8)}-${TEST_ACCOUNT_ID}-${region}`;
   const role = config["census-pinpoint:importerRoleName"] ?? `CensusPinpointSegmentImporter-${projectId.slice(0, 8)}`;
   const user = config["census-pinpoint:censusUserName"] ?? `census-pinpoint-${projectId.slice(0, 8)}`;
   return {
@@ -142,6 +144,28 @@ function outputsFor(config: Record<string, string>): Record<string, string> {
     censusUserArn: `arn:aws:iam::${TEST_ACCOUNT_ID}:user/${user}`,
     censusUserName: user,
   };
+}
+
+/**
+ * The AWS resources a completed update leaves in the state, with the IDs and outputs the provider
+ * records, worked out from the stack outputs (so a test that edits an output, such as the account in
+ * an ARN, sees it in the state too).
+ */
+function exportedResources(stack: string, outputs: Record<string, string>) {
+  const account = /^arn:[^:]+:iam::(\d{12}):/.exec(outputs.censusUserArn ?? "")?.[1] ?? TEST_ACCOUNT_ID;
+  const user = outputs.censusUserName!;
+  const role = outputs.importerRoleArn!.slice(outputs.importerRoleArn!.lastIndexOf("/") + 1);
+  const policyArn = (name: string) => `arn:aws:iam::${account}:policy/${name}`;
+  const resource = (type: string, name: string, id: string, state: Record<string, string>) => ({ urn: urnOf(stack, type, name), type, id, outputs: state });
+  return [
+    resource("aws:s3/bucket:Bucket", "staging-bucket", outputs.stagingBucketName!, { bucket: outputs.stagingBucketName!, arn: outputs.stagingBucketArn! }),
+    resource("aws:iam/role:Role", "importer-role", role, { name: role, arn: outputs.importerRoleArn! }),
+    resource("aws:iam/policy:Policy", "importer-policy", policyArn(`${role}-s3-read`), { name: `${role}-s3-read`, arn: policyArn(`${role}-s3-read`) }),
+    resource("aws:iam/user:User", "census-user", user, { name: user, arn: outputs.censusUserArn! }),
+    resource("aws:iam/group:Group", "census-group", `${user}-group`, { name: `${user}-group`, arn: `arn:aws:iam::${account}:group/${user}-group` }),
+    resource("aws:iam/policy:Policy", "census-policy", policyArn(`${user}-access`), { name: `${user}-access`, arn: policyArn(`${user}-access`) }),
+    resource("aws:iam/accessKey:AccessKey", "census-access-key", outputs.accessKeyId!, { user }),
+  ];
 }
 
 export class FakePulumi {
@@ -233,6 +257,7 @@ export class FakePulumi {
       return this.result("");
     }
     if (first === "up") return this.up(args, onOutput);
+    if (first === "preview") return this.preview(args);
     if (first === "config" && second === "--show-secrets" && args[2] === "--json") {
       const [, stack] = this.stack(args);
       return this.result(JSON.stringify(Object.fromEntries(Object.entries(stack.config).map(([key, value]) => [key, { value, secret: false }]))));
@@ -252,15 +277,8 @@ export class FakePulumi {
       return this.result(JSON.stringify(outputs, null, 2));
     }
     if (first === "stack" && second === "export") {
-      // The deployed resources, as a completed update leaves them; only the bucket carries outputs here.
-      const [, stack] = this.stack(args);
-      const deployed = stack.outputs === undefined ? [] : RESOURCES;
-      const resources = deployed.map(([type, resource]) => ({
-        urn: urnOf(flagValue(args, "--stack")!, type, resource),
-        type,
-        outputs: type === "aws:s3/bucket:Bucket" ? { bucket: stack.outputs!.stagingBucketName } : {},
-      }));
-      return this.result(JSON.stringify({ version: 3, deployment: { manifest: {}, resources } }));
+      const [name, stack] = this.stack(args);
+      return this.result(JSON.stringify({ version: 3, deployment: { manifest: {}, resources: stack.outputs === undefined ? [] : exportedResources(name, stack.outputs) } }));
     }
     if (first === "stack" && second === "history") {
       const [, stack] = this.stack(args);
@@ -308,7 +326,9 @@ export class FakePulumi {
 
   private async up(args: string[], onOutput?: (data: string) => void): Promise<object> {
     const [name, stack] = this.stack(args);
-    const config = JSON.stringify(Object.entries(stack.config).sort());
+    // What the config makes, not how it is written: naming a default explicitly changes nothing.
+    const settings = Object.entries(stack.config).filter(([key]) => !/:(bucketName|importerRoleName|censusUserName)$/.test(key));
+    const config = JSON.stringify([...settings.sort(), outputsFor(stack.config)]);
     const firstRun = stack.deployedConfig === undefined;
     const opOf = (type: string) => (firstRun ? "create" : config !== stack.deployedConfig && type === "aws:s3/bucket:Bucket" ? "update" : "same");
     await this.sendEvents(
@@ -335,6 +355,22 @@ export class FakePulumi {
     const stdout = `Updating (${name}):\n\nOutputs:\n    accessKeyId    : "${TEST_ACCESS_KEY_ID}"\n    secretAccessKey: [secret]\n\nResources:\n    ${RESOURCES.length} ${firstRun ? "created" : "unchanged"}\n`;
     for (let i = 0; i < stdout.length; i += 40) onOutput?.(stdout.slice(i, i + 40));
     return this.result(stdout);
+  }
+
+  /**
+   * A preview that finds nothing to change: the fake does not run the program it would be given, so it
+   * cannot know what another config would do. The real engine's previews are proven end to end.
+   */
+  private async preview(args: string[]): Promise<object> {
+    const [name] = this.stack(args);
+    await this.sendEvents(
+      args,
+      [
+        ...RESOURCES.map(([type, resource]) => ({ resourcePreEvent: { metadata: metadata(name, "same", type, resource), planning: true } })),
+        { summaryEvent: { maybeCorrupt: false, durationSeconds: 0, resourceChanges: { same: RESOURCES.length }, policyPacks: {} } },
+      ],
+    );
+    return this.result(`Previewing update (${name}):\n\nResources:\n    ${RESOURCES.length} unchanged\n`);
   }
 
   /** The SDK listens on `--event-log`: a gRPC address for CLIs above 3.205, else a file it tails. */

@@ -4,7 +4,7 @@ import { byType, oneOfType, TEST_ACCESS_KEY_ID, TEST_ACCOUNT_ID, TEST_PROJECT_ID
 import type { PolicyDocument, PolicyStatement } from "../../infra/policies.js";
 import { AWS_TYPES, deployedPolicies, runStack, stackConfig, type StackRun } from "./stackRun.js";
 
-const DEFAULT_BUCKET = `census-pinpoint-staging-${TEST_ACCOUNT_ID}-eu-west-1`;
+const DEFAULT_BUCKET = `census-pinpoint-staging-01234567-${TEST_ACCOUNT_ID}-eu-west-1`;
 const DEFAULT_ROLE = "CensusPinpointSegmentImporter-01234567";
 const DEFAULT_USER = "census-pinpoint-01234567";
 const CUSTOM_KMS_KEY = `arn:aws:kms:us-east-2:${TEST_ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -246,7 +246,7 @@ describe("stack outputs", () => {
 describe("GovCloud (us-gov-west-1)", () => {
   test("creates the bucket there, with a default name for that region", () => {
     expect(inputsOf(govCloud, AWS_TYPES.bucket)).toMatchObject({
-      bucket: `census-pinpoint-staging-${TEST_ACCOUNT_ID}-us-gov-west-1`,
+      bucket: `census-pinpoint-staging-01234567-${TEST_ACCOUNT_ID}-us-gov-west-1`,
       region: "us-gov-west-1",
     });
   });

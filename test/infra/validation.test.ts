@@ -82,7 +82,11 @@ describe("bucket name", () => {
   });
 
   test.each(PINPOINT_REGION_NAMES)("the default name in %s is a valid bucket name", (region) => {
-    expect(bucketNameProblems(defaultBucketName(ACCOUNT, region))).toEqual([]);
+    expect(bucketNameProblems(defaultBucketName(ACCOUNT, region, PROJECT))).toEqual([]);
+  });
+
+  test("two projects in one region and account get two default buckets", () => {
+    expect(defaultBucketName(ACCOUNT, "us-east-1", "0123456789abcdef0123456789abcdef")).not.toBe(defaultBucketName(ACCOUNT, "us-east-1", "fedcba9876543210fedcba9876543210"));
   });
 
   test("dots earn a TLS warning; names without dots none", () => {

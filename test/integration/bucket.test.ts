@@ -134,15 +134,15 @@ describe("with a mocked S3 client: buckets in another region", () => {
 });
 
 describe("bucketTakenMessage", () => {
-  test("suggests the default name, which contains the account and region", () => {
-    const message = bucketTakenMessage("census-pinpoint-staging", MOTO_ACCOUNT_ID, "eu-west-1");
+  test("suggests the default name, which contains the project, account and region", () => {
+    const message = bucketTakenMessage("census-pinpoint-staging", MOTO_ACCOUNT_ID, "eu-west-1", "0123456789abcdef0123456789abcdef");
     expect(message).toContain('"census-pinpoint-staging" is already taken by another AWS account');
-    expect(message).toContain(`"census-pinpoint-staging-${MOTO_ACCOUNT_ID}-eu-west-1"`);
+    expect(message).toContain(`"census-pinpoint-staging-01234567-${MOTO_ACCOUNT_ID}-eu-west-1"`);
     expect(message).toContain("--bucket-name");
   });
 
   test("when the default itself is taken, suggests a variation of it", () => {
-    const taken = `census-pinpoint-staging-${MOTO_ACCOUNT_ID}-eu-west-1`;
-    expect(bucketTakenMessage(taken, MOTO_ACCOUNT_ID, "eu-west-1")).toContain(`"${taken}-2"`);
+    const taken = `census-pinpoint-staging-01234567-${MOTO_ACCOUNT_ID}-eu-west-1`;
+    expect(bucketTakenMessage(taken, MOTO_ACCOUNT_ID, "eu-west-1", "0123456789abcdef0123456789abcdef")).toContain(`"${taken}-2"`);
   });
 });

@@ -1,6 +1,7 @@
 // teardown's check that nothing is left: what the component creates, built in moto with the same
 // names and attachments (managed policies on the role and on the group, the user in the group, an
-// access key, a bucket with a file in it), then looked up as after a failed or partial teardown.
+// access key, a bucket with a file in it), then looked up as after a failed or partial teardown, by
+// what the stack's state recorded.
 import { spawnSync } from "node:child_process";
 import {
   AddUserToGroupCommand,
@@ -17,25 +18,19 @@ import {
 } from "@aws-sdk/client-iam";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { censusGroupName, censusPolicyName, importerPolicyName } from "../../infra/names.js";
-import { findLeftovers, type ExpectedResources, type LeftoverCheck } from "../../wizard/aws/leftovers.js";
+import { findLeftovers, type LeftoverCheck, type RecordedResources } from "../../wizard/aws/leftovers.js";
 import type { AwsTarget } from "../../wizard/setupInputs.js";
 import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto, writeAwsProfiles } from "../helpers/moto.js";
 
 const REGION = "eu-west-1";
 const admin: AwsTarget = { region: REGION, credentials: DUMMY_CREDENTIALS };
-const RESOURCES: ExpectedResources = {
-  region: REGION,
-  partition: "aws",
-  accountId: MOTO_ACCOUNT_ID,
-  bucketName: `census-pinpoint-staging-${MOTO_ACCOUNT_ID}-${REGION}`,
-  importerRoleName: "CensusPinpointSegmentImporter-01234567",
-  censusUserName: "census-pinpoint-01234567",
-};
-const USER = RESOURCES.censusUserName;
+const BUCKET = `census-pinpoint-staging-${MOTO_ACCOUNT_ID}-${REGION}`;
+const USER = "census-pinpoint-01234567";
 const GROUP = censusGroupName(USER);
-const ROLE = RESOURCES.importerRoleName;
+const ROLE = "CensusPinpointSegmentImporter-01234567";
 const CENSUS_POLICY = `arn:aws:iam::${MOTO_ACCOUNT_ID}:policy/${censusPolicyName(USER)}`;
 const IMPORTER_POLICY = `arn:aws:iam::${MOTO_ACCOUNT_ID}:policy/${importerPolicyName(ROLE)}`;
+const RESOURCES: RecordedResources = { buckets: [BUCKET], users: [USER], groups: [GROUP], roles: [ROLE], policyArns: [CENSUS_POLICY, IMPORTER_POLICY] };
 const DOCUMENT = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] });
 
 const moto = useMoto();
@@ -47,8 +42,8 @@ function iam(): IAMClient {
 async function createBucketWithAFile(): Promise<void> {
   const s3 = new S3Client({ ...admin, forcePathStyle: true });
   try {
-    await s3.send(new CreateBucketCommand({ Bucket: RESOURCES.bucketName, CreateBucketConfiguration: { LocationConstraint: REGION } }));
-    await s3.send(new PutObjectCommand({ Bucket: RESOURCES.bucketName, Key: "segments/staged.csv", Body: "id\n1\n" }));
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "segments/staged.csv", Body: "id\n1\n" }));
   } finally {
     s3.destroy();
   }
@@ -80,11 +75,11 @@ test("when everything is gone, every resource is checked and reported gone", asy
   const checks = await findLeftovers(admin, RESOURCES);
 
   expect(checks.map(({ kind, name, status }) => [kind, name, status])).toEqual([
-    ["S3 bucket", RESOURCES.bucketName, "gone"],
+    ["S3 bucket", BUCKET, "gone"],
     ["IAM user", USER, "gone"],
     ["IAM group", GROUP, "gone"],
-    ["IAM policy", CENSUS_POLICY, "gone"],
     ["IAM role", ROLE, "gone"],
+    ["IAM policy", CENSUS_POLICY, "gone"],
     ["IAM policy", IMPORTER_POLICY, "gone"],
   ]);
   expect(checks.every((check) => check.commands === undefined)).toBe(true);
@@ -97,7 +92,7 @@ test("everything left: each resource with the commands that remove it, detaching
   const checks = byName(await findLeftovers(admin, RESOURCES));
 
   expect(Object.values(checks).every((check) => check.status === "left")).toBe(true);
-  expect(checks[RESOURCES.bucketName]!.commands).toEqual([`aws s3 rb s3://${RESOURCES.bucketName} --force --region ${REGION}`]);
+  expect(checks[BUCKET]!.commands).toEqual([`aws s3 rb s3://${BUCKET} --force --region ${REGION}`]);
   expect(checks[USER]!.commands).toEqual([
     `aws iam delete-access-key --user-name ${USER} --access-key-id ${accessKeyId}`,
     `aws iam remove-user-from-group --user-name ${USER} --group-name ${GROUP}`,
@@ -142,7 +137,7 @@ test("with a named profile, every command runs with it", async () => {
   try {
     const checks = byName(await findLeftovers({ region: REGION, profile: "admin" }, RESOURCES));
 
-    expect(checks[RESOURCES.bucketName]!.commands).toEqual([`aws s3 rb s3://${RESOURCES.bucketName} --force --region ${REGION} --profile admin`]);
+    expect(checks[BUCKET]!.commands).toEqual([`aws s3 rb s3://${BUCKET} --force --region ${REGION} --profile admin`]);
   } finally {
     process.env.AWS_SHARED_CREDENTIALS_FILE = moto.aws.credentialsFile;
   }
@@ -166,7 +161,7 @@ test("lookups AWS refuses are reported unchecked with the reason, never as gone"
 
   expect(checks.map((check) => check.status)).toEqual(Array(6).fill("unchecked"));
   const reasons = byName(checks);
-  expect(reasons[RESOURCES.bucketName]!.reason).toContain("S3 refused to say whether bucket");
+  expect(reasons[BUCKET]!.reason).toContain("S3 refused to say whether bucket");
   expect(reasons[USER]!.reason).toContain("iam:GetUser");
   expect(reasons[ROLE]!.reason).toContain("iam:GetRole");
   expect(reasons[CENSUS_POLICY]!.reason).toContain("iam:GetPolicy");

@@ -78,7 +78,7 @@ describe("interactive", () => {
     });
     const defaults = Object.fromEntries(flow.asked.map(({ question, args }) => [question, args[0]]));
     expect(defaults).toMatchObject({
-      enterBucketName: "census-pinpoint-staging-123456789012-us-east-2",
+      enterBucketName: "census-pinpoint-staging-01234567-123456789012-us-east-2",
       enterExpirationDays: 7,
       enterImporterRoleName: "CensusPinpointSegmentImporter-01234567",
       enterCensusUserName: "census-pinpoint-01234567",

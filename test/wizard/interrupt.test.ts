@@ -1,57 +1,54 @@
 import { EventEmitter } from "node:events";
-import { withGracefulInterrupt } from "../../wizard/interrupt.js";
+import type { StopSignal } from "../../wizard/errors.js";
+import { stopSignalOf, updateInProgress, withGracefulInterrupt } from "../../wizard/interrupt.js";
 
-function harness(fromTerminal: boolean) {
+function harness() {
   const signals = new EventEmitter();
-  const calls = { first: 0, second: 0 };
+  const calls: { first: StopSignal[]; second: StopSignal[] } = { first: [], second: [] };
   const options = {
-    fromTerminal,
     signals: signals as unknown as Pick<NodeJS.Process, "on" | "off">,
-    onFirst: () => void calls.first++,
-    onSecond: () => void calls.second++,
+    onFirst: (signal: StopSignal) => void calls.first.push(signal),
+    onSecond: (signal: StopSignal) => void calls.second.push(signal),
   };
   return { signals, calls, options };
 }
 
-test("from a terminal, the first Ctrl-C is not forwarded (the CLI child got it already) and the run waits for Pulumi", async () => {
-  const { signals, calls, options } = harness(true);
-  let aborted = false;
-  const outcome = await withGracefulInterrupt(async (signal) => {
-    signal.addEventListener("abort", () => (aborted = true));
-    signals.emit("SIGINT");
-    await new Promise((done) => setTimeout(done, 10));
-    throw new Error("update cancelled");
-  }, options);
-  expect(aborted).toBe(false);
-  expect(calls).toEqual({ first: 1, second: 0 });
-  expect(outcome).toMatchObject({ interrupted: true, error: expect.objectContaining({ message: "update cancelled" }) });
-});
-
-test("without a terminal, the first interrupt is forwarded once through the abort signal", async () => {
-  const { signals, options } = harness(false);
+test.each(["SIGINT", "SIGTERM", "SIGHUP"] as const)("the first %s is forwarded once through the abort signal, which names it", async (name) => {
+  const { signals, calls, options } = harness();
   const outcome = await withGracefulInterrupt(
     (signal) =>
       new Promise<string>((done) => {
-        signal.addEventListener("abort", () => done("cancelled by Pulumi"));
-        signals.emit("SIGINT");
+        signal.addEventListener("abort", () => done(`cancelled by Pulumi on ${String(stopSignalOf(signal))}`));
+        signals.emit(name);
       }),
     options,
   );
-  expect(outcome).toEqual({ result: "cancelled by Pulumi", interrupted: true });
+  expect(outcome).toEqual({ result: `cancelled by Pulumi on ${name}`, stoppedBy: name });
+  expect(calls).toEqual({ first: [name], second: [] });
 });
 
-test("a second Ctrl-C exits at once", async () => {
-  const { signals, calls, options } = harness(true);
+test("a second signal of any kind stops at once", async () => {
+  const { signals, calls, options } = harness();
   await withGracefulInterrupt(async () => {
-    signals.emit("SIGINT");
+    signals.emit("SIGTERM");
     signals.emit("SIGINT");
   }, options);
-  expect(calls).toEqual({ first: 1, second: 1 });
+  expect(calls).toEqual({ first: ["SIGTERM"], second: ["SIGINT"] });
 });
 
-test("the handler is removed afterwards, so a later Ctrl-C behaves normally", async () => {
-  const { signals, options } = harness(true);
-  const outcome = await withGracefulInterrupt(async () => "done", options);
-  expect(outcome).toEqual({ result: "done", interrupted: false });
-  expect(signals.listenerCount("SIGINT")).toBe(0);
+test("while it runs it is in charge of the signals; afterwards its handlers are gone", async () => {
+  const { signals, options } = harness();
+  let during = false;
+  const outcome = await withGracefulInterrupt(async () => {
+    during = updateInProgress();
+    return "done";
+  }, options);
+  expect({ during, after: updateInProgress() }).toEqual({ during: true, after: false });
+  expect(outcome).toEqual({ result: "done", stoppedBy: undefined });
+  for (const name of ["SIGINT", "SIGTERM", "SIGHUP"]) expect(signals.listenerCount(name)).toBe(0);
+});
+
+test("an abort that no signal caused reads as no signal", () => {
+  expect(stopSignalOf(undefined)).toBeUndefined();
+  expect(stopSignalOf(new AbortController().signal)).toBeUndefined();
 });

@@ -100,7 +100,7 @@ describe("enterProjectId", () => {
 });
 
 describe("customization", () => {
-  const defaultBucket = "census-pinpoint-staging-123456789012-eu-west-1";
+  const defaultBucket = "census-pinpoint-staging-01234567-123456789012-eu-west-1";
 
   test("the bucket name question shows its default and keeps it on Enter", async () => {
     const { answer, events, getScreen } = await ask((p) => p.enterBucketName(defaultBucket));

@@ -8,6 +8,7 @@ import { AwsCredentialsError, AwsRequestError, CliError } from "../errors.js";
 import { redactSecrets } from "../redact.js";
 import type { AwsTarget } from "../setupInputs.js";
 import { AWS_CALL_LIMITS, describeEndpoint, type AwsService } from "./clients.js";
+import type { AwsProfileFiles, MissingProfile } from "./configuredRegion.js";
 
 export interface AwsCallContext {
   target: AwsTarget;
@@ -145,7 +146,9 @@ export function classifyAwsError(error: unknown, target?: AwsTarget): AwsFailure
   const bodyless = message === "" || message === "UnknownError";
 
   if ((name && PROVIDER_ERRORS.has(name)) || message.includes("Could not load credentials")) {
-    return { kind: "no-credentials", detail: message };
+    // A credential_process's failure is its command line, then what it wrote on stderr: one line, so
+    // it fits a message's first line and a checklist's.
+    return { kind: "no-credentials", detail: oneLine(message) };
   }
   if (code && REJECTED_CREDENTIAL_CODES.has(code)) return { kind: "rejected-credentials", code, detail: message };
 
@@ -170,6 +173,14 @@ export function classifyAwsError(error: unknown, target?: AwsTarget): AwsFailure
   return { kind: "other", code, status, detail: bodyless ? "no details in the response" : message };
 }
 
+function oneLine(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(": ");
+}
+
 /** AWS messages end with or without a period; ours put it in one place. */
 function clause(text: string): string {
   return text.trim().replace(/\.+$/, "");
@@ -185,6 +196,25 @@ function identityOf(target: AwsTarget): string {
   if (target.credentials) return "the given access key";
   if (target.profile) return `the identity of AWS profile "${target.profile}"`;
   return "the identity of the default AWS credentials";
+}
+
+/**
+ * What is wrong with `profile`, said after its name: it does not exist, or a source_profile it needs
+ * does not. Names both files, so a profile kept in a third file is seen to be looked for elsewhere.
+ */
+export function missingProfileProblem(files: AwsProfileFiles, missing: MissingProfile): string {
+  const where = `${files.configFile} or ${files.credentialsFile}`;
+  if (missing.via.length === 0) return `does not exist in ${where}`;
+  const through = missing.via.length > 1 ? ` (by way of ${missing.via.slice(1).map((name) => `"${name}"`).join(", ")})` : "";
+  return `takes its credentials from source_profile "${missing.name}"${through}, which does not exist in ${where}`;
+}
+
+/** The profile --profile, AWS_PROFILE or --key-profile named is not in the files, or a source_profile it needs is not. */
+export function missingProfileError(files: AwsProfileFiles, profile: string, missing: MissingProfile): AwsCredentialsError {
+  const hint = files.misspelledInConfig.has(missing.name)
+    ? `${files.configFile} has a section [${missing.name}], which the AWS CLI and SDKs ignore: in the config file a profile's section is [profile ${missing.name}].`
+    : `Check the profile name (--profile, --key-profile or AWS_PROFILE); \`aws configure list-profiles\` lists the profiles there are. AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE choose other files.`;
+  return new AwsCredentialsError(`AWS profile "${profile}" ${missingProfileProblem(files, missing)}.`, hint);
 }
 
 const CHOOSE_CREDENTIALS_HINT =

@@ -4,7 +4,7 @@
  * Call it after getCallerIdentity: S3 answers a HEAD with bad credentials with a bare 403 too, which
  * would read as "taken".
  */
-import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { defaultBucketName } from "../../infra/names.js";
 import type { PinpointRegion } from "../../infra/regions.js";
 import type { AwsTarget } from "../setupInputs.js";
@@ -54,11 +54,24 @@ export async function bucketAvailability(target: AwsTarget, bucketName: string):
   return there.status === "free" ? there : { status: there.status, region: there.region ?? answer.region };
 }
 
-export function bucketTakenMessage(bucketName: string, accountId: string, region: PinpointRegion): string {
-  const fallback = defaultBucketName(accountId, region);
+export function bucketTakenMessage(bucketName: string, accountId: string, region: PinpointRegion, projectId: string): string {
+  const fallback = defaultBucketName(accountId, region, projectId);
   const suggestion =
     bucketName === fallback
       ? `a name of your own, e.g. "${fallback}-2"`
-      : `e.g. the default "${fallback}", which contains your account ID and region`;
+      : `e.g. the default "${fallback}", which contains your project, account ID and region`;
   return `The S3 bucket name "${bucketName}" is already taken by another AWS account (bucket names are global), or your credentials may not read that bucket. Choose another name (--bucket-name): ${suggestion}.`;
+}
+
+/** How many files a bucket holds, up to one page (1,000); what a user must hear before it is deleted. */
+export async function countObjects(target: AwsTarget, bucketName: string): Promise<{ count: number; more: boolean }> {
+  const client = new S3Client(awsClientConfig(target, "S3"));
+  try {
+    const { KeyCount, IsTruncated } = await client.send(new ListObjectsV2Command({ Bucket: bucketName, MaxKeys: 1000 }));
+    return { count: KeyCount ?? 0, more: IsTruncated === true };
+  } catch (error) {
+    throw toCliError(error, { target, service: "S3", operation: "ListObjectsV2", permission: "s3:ListBucket" });
+  } finally {
+    client.destroy();
+  }
 }

@@ -3,6 +3,7 @@
  * imported by each service module (identity.ts, bucket.ts, pinpoint.ts), so a command loads only the
  * SDK packages it uses.
  */
+import { fromIni } from "@aws-sdk/credential-provider-ini";
 import type { AwsTarget } from "../setupInputs.js";
 
 export type AwsService = "STS" | "S3" | "IAM" | "Pinpoint";
@@ -21,8 +22,7 @@ export const AWS_CALL_LIMITS = {
 
 export interface AwsClientConfig {
   region: string;
-  profile?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | ReturnType<typeof fromIni>;
   maxAttempts: number;
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean };
   forcePathStyle?: boolean;
@@ -70,10 +70,14 @@ export function awsClientConfig(target: AwsTarget, service: AwsService, env: Nod
       throwOnRequestTimeout: true,
     },
   };
-  // Explicit credentials win over a profile: the SDK would ignore the profile for credentials then,
-  // and passing both would suggest otherwise.
+  // Explicit credentials win over a profile. A named profile is read from the profile files alone, not
+  // through the SDK's default chain: given a profile, the chain goes on to a web identity token or the
+  // machine's role when the profile fails, then says only "Could not load credentials from any
+  // providers", where the profile's own reason (a credential_process's error, a missing
+  // source_profile) is what helps; and it warns on the terminal ("Multiple credential sources
+  // detected") whenever a profile and AWS_ACCESS_KEY_ID are both set, though the profile settles it.
   if (target.credentials) config.credentials = { ...target.credentials };
-  else if (target.profile) config.profile = target.profile;
+  else if (target.profile) config.credentials = fromIni({ profile: target.profile });
   // Emulators such as moto serve every bucket from one host name; virtual-hosted addressing would
   // need DNS for <bucket>.<host>.
   if (service === "S3" && configuredEndpoint("S3", env)) config.forcePathStyle = true;

@@ -2,7 +2,7 @@
  * Whether one resource exists in this account, looked up by the ID the AWS provider gives it (a
  * bucket or IAM name, a policy ARN): for the cases where the stack's state cannot say.
  */
-import { GetGroupCommand, GetPolicyCommand, GetRoleCommand, GetUserCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import { GetGroupCommand, GetPolicyCommand, GetRoleCommand, GetUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import type { AwsTarget } from "../setupInputs.js";
 import { toCliError } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
@@ -51,8 +51,3 @@ export async function existsInAccount(target: AwsTarget, type: NamedType, id: st
   return (await iamLookup(target, operation, command(id))) !== undefined;
 }
 
-/** The IDs of a user's access keys (none when there is no such user). */
-export async function accessKeyIdsOf(target: AwsTarget, userName: string): Promise<string[]> {
-  const listed = await iamLookup<{ AccessKeyMetadata?: Array<{ AccessKeyId?: string }> }>(target, "ListAccessKeys", new ListAccessKeysCommand({ UserName: userName }));
-  return (listed?.AccessKeyMetadata ?? []).flatMap((key) => (key.AccessKeyId ? [key.AccessKeyId] : []));
-}

@@ -1,9 +1,10 @@
 /**
- * After a teardown: is anything the stack created still in AWS? Each resource is looked up by the
- * name the stack gave it, and whatever is still there is reported with the AWS CLI commands that
- * remove it, in an order that works (IAM deletes nothing that is still attached or has members).
- * A lookup that cannot run (AccessDenied, no network) is reported as unchecked: a check that did not
- * happen must never read as "gone".
+ * After a teardown: is anything the stack created still in AWS? Exactly what the stack's state
+ * recorded before the destroy is looked up, by the ID or ARN recorded (never a name worked out from
+ * defaults, which another stack or a person may hold), and whatever is still there is reported with
+ * the AWS CLI commands that remove it, in an order that works (IAM deletes nothing that is still
+ * attached or has members). A lookup that cannot run (AccessDenied, no network) is reported as
+ * unchecked: a check that did not happen must never read as "gone".
  */
 import {
   GetGroupCommand,
@@ -22,21 +23,19 @@ import {
   ListRolePoliciesCommand,
   ListUserPoliciesCommand,
 } from "@aws-sdk/client-iam";
-import { censusGroupName, censusPolicyName, importerPolicyName } from "../../infra/names.js";
 import { AwsCredentialsError, CliError } from "../errors.js";
 import type { AwsTarget } from "../setupInputs.js";
 import { toCliError } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
 import { awsClientConfig } from "./clients.js";
 
-/** What the stack created, by name; the group and policy names follow from these (infra/names.ts). */
-export interface ExpectedResources {
-  region: string;
-  partition: string;
-  accountId: string;
-  bucketName: string;
-  importerRoleName: string;
-  censusUserName: string;
+/** What the stack's state recorded, by the IDs the AWS provider gave them: names, and ARNs for policies. */
+export interface RecordedResources {
+  buckets: string[];
+  users: string[];
+  groups: string[];
+  roles: string[];
+  policyArns: string[];
 }
 
 export type ResourceKind = "S3 bucket" | "IAM user" | "IAM group" | "IAM policy" | "IAM role";
@@ -220,40 +219,33 @@ function bucketProbe(target: AwsTarget, bucketName: string, cli: (...args: strin
   };
 }
 
-function policyArn(resources: ExpectedResources, name: string): string {
-  return `arn:${resources.partition}:iam::${resources.accountId}:policy/${name}`;
-}
-
 /**
- * Every resource the stack created, in the order the removal commands should run: bucket, user,
- * group, the group's policy, role, the role's policy.
+ * Every recorded resource, in the order the removal commands should run: buckets, users, groups,
+ * roles, then the policies (detached by then from whatever of the above is left).
  */
-export async function findLeftovers(target: AwsTarget, resources: ExpectedResources, env: NodeJS.ProcessEnv = process.env): Promise<LeftoverCheck[]> {
+export async function findLeftovers(target: AwsTarget, recorded: RecordedResources, env: NodeJS.ProcessEnv = process.env): Promise<LeftoverCheck[]> {
   const cli = (...args: string[]) => ["aws", ...args, ...(target.profile ? ["--profile", target.profile] : [])].join(" ");
-  const userName = resources.censusUserName;
-  const groupName = censusGroupName(userName);
-  const roleName = resources.importerRoleName;
   const iam = iamChecks(target, env, cli);
-  const left = (result: LeftoverCheck, name: string) => (result.status === "left" ? [name] : []);
+  const leftNames = (checks: LeftoverCheck[]) => new Set(checks.filter((check) => check.status === "left").map((check) => check.name));
+  const inTurn = async <T>(items: readonly T[], check: (item: T) => Promise<LeftoverCheck>) => {
+    const results: LeftoverCheck[] = [];
+    for (const item of items) results.push(await check(item));
+    return results;
+  };
   try {
-    const [bucket, identities] = await Promise.all([
-      check("S3 bucket", resources.bucketName, bucketProbe(target, resources.bucketName, cli)),
+    const [buckets, identities] = await Promise.all([
+      Promise.all(recorded.buckets.map((bucket) => check("S3 bucket", bucket, bucketProbe(target, bucket, cli)))),
       (async () => {
-        const user = await check("IAM user", userName, iam.user(userName));
-        const beforeGroup: Covered = { users: new Set(left(user, userName)), groups: new Set(), roles: new Set() };
-        const group = await check("IAM group", groupName, iam.group(groupName, beforeGroup));
-        const role = await check("IAM role", roleName, iam.role(roleName));
-        const covered: Covered = { ...beforeGroup, groups: new Set(left(group, groupName)), roles: new Set(left(role, roleName)) };
-        const censusPolicy = policyArn(resources, censusPolicyName(userName));
-        const importerPolicy = policyArn(resources, importerPolicyName(roleName));
-        const [groupPolicy, rolePolicy] = await Promise.all([
-          check("IAM policy", censusPolicy, iam.policy(censusPolicy, covered)),
-          check("IAM policy", importerPolicy, iam.policy(importerPolicy, covered)),
-        ]);
-        return [user, group, groupPolicy, role, rolePolicy];
+        const users = await inTurn(recorded.users, (user) => check("IAM user", user, iam.user(user)));
+        const afterUsers: Covered = { users: leftNames(users), groups: new Set(), roles: new Set() };
+        const groups = await inTurn(recorded.groups, (group) => check("IAM group", group, iam.group(group, afterUsers)));
+        const roles = await inTurn(recorded.roles, (role) => check("IAM role", role, iam.role(role)));
+        const covered: Covered = { ...afterUsers, groups: leftNames(groups), roles: leftNames(roles) };
+        const policies = await Promise.all(recorded.policyArns.map((arn) => check("IAM policy", arn, iam.policy(arn, covered))));
+        return [...users, ...groups, ...roles, ...policies];
       })(),
     ]);
-    return [bucket, ...identities];
+    return [...buckets, ...identities];
   } finally {
     iam.close();
   }

@@ -46,7 +46,8 @@ export async function credentialsCommand(flags: ParsedFlags, context: CommandCon
   const { render } = context;
   switch (format) {
     case "json":
-      render.json({ ...values, stackName: name });
+      // A script cannot tell asterisks from a key: null says plainly that the secret was not read.
+      render.json({ ...values, secretAccessKey: showSecret ? values.secretAccessKey : null, stackName: name });
       break;
     case "env":
       render.lines(dotenvLines(values, showSecret));

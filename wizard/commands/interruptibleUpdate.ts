@@ -1,4 +1,4 @@
-/** A Pulumi update run from a command so that Ctrl-C stops it safely and says how to resume. */
+/** A Pulumi update run from a command so that Ctrl-C, SIGTERM or SIGHUP stops it safely and says how to resume. */
 import type { CommandContext } from "../cli.js";
 import { InterruptedError } from "../errors.js";
 import { withGracefulInterrupt } from "../interrupt.js";
@@ -10,14 +10,17 @@ export async function runInterruptibly<T>(
   update: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const outcome = await withGracefulInterrupt(update, {
-    fromTerminal: Boolean(context.io.stdin.isTTY),
     signals: context.signals,
-    onFirst: () =>
-      context.render.warning("Stopping safely: Pulumi finishes the operations in flight first. Press Ctrl-C again to quit at once (that may leave resources half-done)."),
+    onFirst: (signal) =>
+      context.render.warning(
+        `${signal === "SIGINT" ? "Stopping" : `${signal} received: stopping`} safely: Pulumi finishes the operations in flight first. ` +
+          "Another Ctrl-C (or signal) quits at once, which may leave resources half-done.",
+      ),
   });
   if (outcome.error !== undefined) {
-    // Whatever Pulumi reported after a Ctrl-C, the user stopped it: say so, with the resume command.
-    throw outcome.interrupted && !(outcome.error instanceof InterruptedError) ? interruptedError(resume) : outcome.error;
+    // Whatever Pulumi reported after a stop signal, the run was stopped: say so, with the resume command.
+    const { stoppedBy } = outcome;
+    throw stoppedBy !== undefined && !(outcome.error instanceof InterruptedError) ? interruptedError({ ...resume, interruptedBy: stoppedBy }) : outcome.error;
   }
   return outcome.result as T;
 }

@@ -8,7 +8,7 @@ import type { CommandContext, ParsedFlags } from "../cli.js";
 import { CliError } from "../errors.js";
 import { silentProgress } from "../progress.js";
 import { listStacks, type StackListing } from "../pulumi/stacks.js";
-import { openStack, readStackOutputs, type PulumiTarget } from "../pulumi/workspace.js";
+import { emptyStackError, emptyStackReason, openStack, readStackOutputs, type OpenStack, type PulumiTarget } from "../pulumi/workspace.js";
 import { stackCommandLine } from "./commandLine.js";
 
 /** Security Hub control IAM.3: access keys should be rotated every 90 days or less. */
@@ -57,21 +57,25 @@ async function describeStack(listing: StackListing, target: PulumiTarget, contex
   };
   if (!listing.ref) return { ...known, note: "not named <region>-<projectId>: not made by census-pinpoint" };
   let outputs: OutputMap;
+  let opened: OpenStack;
   try {
-    const opened = await openStack(target, listing.ref, { create: false, onProgress: silentProgress, pulumiCommand: context.pulumiCommand });
+    opened = await openStack(target, listing.ref, { create: false, onProgress: silentProgress, pulumiCommand: context.pulumiCommand });
     outputs = await readStackOutputs(opened, { showSecrets: false });
+    if (text(outputs, "accessKeyId") === undefined) {
+      if (listing.updateInProgress) return { ...known, note: "update in progress" };
+      const reason = await emptyStackReason(opened);
+      const error = emptyStackError(listing.name, listing.ref, reason);
+      return {
+        ...known,
+        note: reason === "resources-deleted" ? "resources deleted, state kept" : "setup never completed",
+        problem: [error.message, error.hint].join(" "),
+      };
+    }
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     return { ...known, note: "outputs unreadable", problem: [error.message, error.hint].filter(Boolean).join(" ") };
   }
   const accessKeyCreatedAt = text(outputs, "accessKeyCreatedAt");
-  if (text(outputs, "accessKeyId") === undefined) {
-    return {
-      ...known,
-      note: listing.updateInProgress ? "update in progress" : "setup never completed",
-      problem: `Stack ${listing.name} has no outputs yet: its first update never completed. Finish it with \`census-pinpoint setup --region ${listing.ref.region} --project-id ${listing.ref.projectId}\`.`,
-    };
-  }
   const keyAgeDays = ageInDays(accessKeyCreatedAt, now);
   const rotationPending = text(outputs, "previousAccessKeyId") !== undefined;
   return {

@@ -2,6 +2,7 @@
 import { planStaging } from "../../infra/plan.js";
 import type { PinpointRegion } from "../../infra/regions.js";
 import { validateAccountId } from "../../infra/validation.js";
+import { configuredRegion } from "../aws/configuredRegion.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import { listPinpointProjects } from "../aws/pinpoint.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
@@ -33,6 +34,7 @@ export async function planCommand(flags: ParsedFlags, { io, render, interactive 
     interactive,
     prompter: createInquirerPrompter(),
     listProjects: (region) => listPinpointProjects({ region, profile }),
+    defaultRegion: await configuredRegion(profile, io.env),
     accountId,
     onProgress: render.progress,
   });

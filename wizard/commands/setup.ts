@@ -5,22 +5,20 @@
  * The AWS SDK clients, the Automation API and the verify checks are imported where they are first
  * needed: loaded up front they would multiply the time until the first question appears.
  */
-import { defaultBucketName, stackName } from "../../infra/names.js";
 import type { PinpointRegion } from "../../infra/regions.js";
 import { configuredRegion } from "../aws/configuredRegion.js";
 import type { CallerIdentity } from "../aws/identity.js";
 import type { CensusValues } from "../censusValues.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
-import { AwsRequestError, MissingPulumiCliError, VerificationError, MissingStackError, UsageError } from "../errors.js";
+import { MissingPulumiCliError, VerificationError, UsageError } from "../errors.js";
 import { ensureHomeWritable, homePaths } from "../home.js";
 import { resolveSetupInputs } from "../inputs.js";
 import { checkOutputFile, writeOutputFile } from "../outputFile.js";
 import { createInquirerPrompter, type Prompter } from "../prompts.js";
-import type { OpenStack, PulumiTarget } from "../pulumi/workspace.js";
-import { silentProgress } from "../progress.js";
 import type { AwsTarget, SetupInputs } from "../setupInputs.js";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { flagText, pulumiTargetFrom, setupFlags } from "./flags.js";
+import { runPreflight, type Preflight } from "./setupPreflight.js";
 
 export async function setupCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
   const { io, render, interactive } = context;
@@ -62,16 +60,31 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
   const pulumiCommand = await findOrInstallPulumi(startPulumiLookup(), context, prompter);
   const preflight = await runPreflight(target, aws, inputs, accountId, { ...context, pulumiCommand });
   for (const warning of preflight.warnings) render.warning(warning);
+  // A stack keeps the bucket it has unless another name is asked for: defaults change between versions.
+  const wanted: SetupInputs = { ...inputs, bucketName: inputs.bucketName ?? preflight.existing?.bucketName };
 
-  if (!(await confirmed(flags, context, prompter, confirmationSummary(inputs, accountId, preflight)))) {
+  if (preflight.existing) {
+    const [{ previewUpdate }, { showPlanAndConsent }, { stackConfigFor }] = await Promise.all([
+      import("../pulumi/changePlan.js"),
+      import("./changeConsent.js"),
+      import("../pulumi/stackConfig.js"),
+    ]);
+    render.progress({ kind: "step", message: `Previewing the update of stack ${preflight.stackName}, with what is in AWS now` });
+    const plan = await previewUpdate(preflight.existing.opened, stackConfigFor(wanted), { onProgress: render.progress, verbose: flags.verbose === true });
+    await showPlanAndConsent(plan, flags, { ...context, prompter }, { stackName: preflight.stackName, projectId: inputs.projectId, aws });
+    if (plan.length > 0 && !(await confirmed(flags, context, prompter, `Update stack ${preflight.stackName} as listed above.`))) {
+      render.info("Nothing was changed.");
+      return;
+    }
+  } else if (!(await confirmed(flags, context, prompter, confirmationSummary(inputs, accountId, preflight)))) {
     render.info("Nothing was created.");
     return;
   }
 
-  const resumeCommand = resumeCommandFor(flags, inputs);
+  const resumeCommand = resumeCommandFor(flags, wanted);
   const [{ deployStack }, { runInterruptibly }] = await Promise.all([import("../pulumi/workspace.js"), import("./interruptibleUpdate.js")]);
-  const deployed = await runInterruptibly(context, { stackName: stackName(inputs.region, inputs.projectId), resumeCommand }, (signal) =>
-    deployStack(target, inputs, { onProgress: render.progress, pulumiCommand, verbose: flags.verbose === true, signal, resumeCommand }),
+  const deployed = await runInterruptibly(context, { stackName: preflight.stackName, resumeCommand }, (signal) =>
+    deployStack(target, wanted, { onProgress: render.progress, pulumiCommand, verbose: flags.verbose === true, signal, resumeCommand }),
   );
   if (!deployed.changed) render.info(`No changes: stack ${deployed.stackName} was already up to date.`);
 
@@ -139,87 +152,10 @@ async function findOrInstallPulumi(lookup: Promise<PulumiCommand>, context: Comm
   }
 }
 
-interface Preflight {
-  stackExists: boolean;
-  bucketName: string;
-  warnings: string[];
-}
-
-/**
- * Read-only checks before anything is written: the project exists (a Pinpoint API failure is only a
- * warning: the service is past its end of support), and the bucket name is free or this stack's.
- */
-async function runPreflight(
-  target: PulumiTarget,
-  aws: AwsTarget,
-  inputs: SetupInputs,
-  accountId: string,
-  context: CommandContext,
-): Promise<Preflight> {
-  const { render } = context;
-  const warnings: string[] = [];
-  render.progress({ kind: "step", message: `Checking Pinpoint project ${inputs.projectId} in ${inputs.region}` });
-  const [{ findPinpointProject }, { bucketAvailability, bucketTakenMessage }] = await Promise.all([import("../aws/pinpoint.js"), import("../aws/bucket.js")]);
-  const project = await findPinpointProject(aws, inputs.projectId);
-  if (project.status === "not-found") {
-    throw new UsageError(
-      `There is no Amazon Pinpoint project ${inputs.projectId} in ${inputs.region} for account ${accountId}.`,
-      "Check the project ID (Pinpoint console → All projects) and pass --region with the region the project is in.",
-    );
-  }
-  if (project.status === "unavailable") warnings.push(`Could not confirm that the Pinpoint project exists: ${project.reason}. Continuing.`);
-
-  render.progress({ kind: "step", message: "Checking the stack's state" });
-  const existing = await openExistingStack(target, inputs, context);
-  const bucketName = inputs.bucketName ?? existing?.bucketName ?? defaultBucketName(accountId, inputs.region);
-  render.progress({ kind: "step", message: `Checking that the bucket name ${bucketName} is available` });
-  const bucket = await bucketAvailability(aws, bucketName);
-  if (bucket.status === "taken") throw new AwsRequestError(bucketTakenMessage(bucketName, accountId, inputs.region));
-  if (bucket.status === "yours" && !(await stackOwnsBucket(existing, bucketName))) {
-    throw new UsageError(
-      `The S3 bucket "${bucketName}" already exists in your account${bucket.region ? ` (in ${bucket.region})` : ""} and this stack does not manage it.`,
-      "census-pinpoint creates its own bucket and deletes it on teardown, so it never adopts one: choose another name with --bucket-name, or delete that bucket if it is unused.",
-    );
-  }
-  render.stop();
-  return { stackExists: existing !== undefined, bucketName, warnings };
-}
-
-interface ExistingStack {
-  opened: OpenStack;
-  /** From the outputs: absent until an update of the stack has completed. */
-  bucketName?: string;
-}
-
-/** The stack, or undefined when there is none yet. */
-async function openExistingStack(target: PulumiTarget, inputs: SetupInputs, context: CommandContext): Promise<ExistingStack | undefined> {
-  const { openStack, readStackOutputs } = await import("../pulumi/workspace.js");
-  let opened: OpenStack;
-  try {
-    // Reading never generates a passphrase, so there is no progress to report.
-    opened = await openStack(target, inputs, { create: false, onProgress: silentProgress, pulumiCommand: context.pulumiCommand });
-  } catch (error) {
-    if (error instanceof MissingStackError) return undefined;
-    throw error;
-  }
-  const bucketName = (await readStackOutputs(opened, { showSecrets: false })).stagingBucketName?.value;
-  return { opened, bucketName: typeof bucketName === "string" ? bucketName : undefined };
-}
-
-/** Whether the stack created this bucket: its outputs say so, or, after a run stopped half-way, its state. */
-async function stackOwnsBucket(existing: ExistingStack | undefined, bucketName: string): Promise<boolean> {
-  if (!existing) return false;
-  if (existing.bucketName === bucketName) return true;
-  const { readStateBucketNames } = await import("../pulumi/workspace.js");
-  return (await readStateBucketNames(existing.opened)).includes(bucketName);
-}
-
 function confirmationSummary(inputs: SetupInputs, accountId: string, preflight: Preflight): string {
-  const name = stackName(inputs.region, inputs.projectId);
-  const what = preflight.stackExists
-    ? `Update stack ${name} in place (unchanged resources are left alone).`
-    : "Create: the S3 staging bucket (with its lifecycle rule, encryption, public access block and TLS-only policy), " +
-      "the importer role Pinpoint assumes with its policy, and the IAM user, group, policy and access key Census uses.";
+  const what =
+    "Create: the S3 staging bucket (with its lifecycle rule, encryption, public access block and TLS-only policy), " +
+    "the importer role Pinpoint assumes with its policy, and the IAM user, group, policy and access key Census uses.";
   return [
     `AWS account:      ${accountId}`,
     `Region:           ${inputs.region}`,
@@ -249,5 +185,5 @@ function resumeCommandFor(flags: ParsedFlags, inputs: SetupInputs): string {
     ["--backend-url", flagText(flags, "backendUrl")],
   ];
   for (const [flag, value] of keep) if (value !== undefined) parts.push(`${flag} ${value}`);
-  return [...parts, "--yes"].join(" ");
+  return [...parts, ...(flags.allowReplace === true ? ["--allow-replace"] : []), "--yes"].join(" ");
 }

@@ -26,6 +26,17 @@ function regionFlag(value: string): string {
   }
 }
 
+/** --stack names the region and project too: a --region or --project-id that says otherwise is a mistake in one of them. */
+function refuseDisagreement(named: string, ref: StackRef, region: string | undefined, projectId: string | undefined): void {
+  const conflicts = [
+    region !== undefined && region.trim() !== ref.region ? `--region ${region} (the stack's region is ${ref.region})` : undefined,
+    projectId !== undefined && projectId.trim() !== ref.projectId ? `--project-id ${projectId} (the stack's project is ${ref.projectId})` : undefined,
+  ].filter((conflict) => conflict !== undefined);
+  if (conflicts.length > 0) {
+    throw new UsageError(`--stack ${named} does not match ${conflicts.join(" and ")}.`, "Pass --stack alone, or --region and --project-id without --stack.");
+  }
+}
+
 export async function selectStack(flags: ParsedFlags, context: CommandContext): Promise<SelectedStack> {
   const target = pulumiTargetFrom(flags, context);
   const named = flagText(flags, "stack");
@@ -34,6 +45,7 @@ export async function selectStack(flags: ParsedFlags, context: CommandContext): 
   if (named !== undefined) {
     const ref = parseStackName(named);
     if (!ref) throw new UsageError(`--stack: "${named}" is not a census-pinpoint stack name (<region>-<projectId>, e.g. us-east-1-0123456789abcdef0123456789abcdef).`);
+    refuseDisagreement(named, ref, region, projectId);
     return { target, ref, name: named };
   }
   if (region !== undefined && projectId !== undefined) {

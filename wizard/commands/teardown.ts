@@ -21,9 +21,12 @@ import type { CommandContext, ParsedFlags } from "../cli.js";
 import { AwsCredentialsError, MissingStackError, UsageError, VerificationError } from "../errors.js";
 import { createInquirerPrompter } from "../prompts.js";
 import type { ChecklistItem } from "../render.js";
+import type { PlannedChange } from "../pulumi/changePlan.js";
 import { destroyStack, previewDestroy, removeStack, type StackResource } from "../pulumi/destroy.js";
-import { stackAccountId, stackResources } from "../pulumi/stackResources.js";
-import { openStack, readStackConfig, readStackOutputs, type OpenStack } from "../pulumi/workspace.js";
+import type { AwsTarget } from "../setupInputs.js";
+import { consequence } from "./changeConsent.js";
+import { readStackState, recordedResources, stateAccountId } from "../pulumi/stackState.js";
+import { openStack, type OpenStack } from "../pulumi/workspace.js";
 import { stackCommandLine } from "./commandLine.js";
 import { runInterruptibly } from "./interruptibleUpdate.js";
 import { selectStack, type SelectedStack } from "./stackSelection.js";
@@ -62,25 +65,22 @@ export async function teardownCommand(flags: ParsedFlags, context: CommandContex
   const { name, ref, target } = selected;
 
   render.progress({ kind: "step", message: `Reading stack ${name}` });
-  const [outputs, config, caller] = await Promise.all([
-    readStackOutputs(stack, { showSecrets: false }),
-    readStackConfig(stack),
-    getCallerIdentity({ region: ref.region, profile: target.profile }),
-  ]);
+  const [state, caller] = await Promise.all([readStackState(stack.stack), getCallerIdentity({ region: ref.region, profile: target.profile })]);
   render.info(`Using AWS account ${caller.accountId} as ${caller.arn}.`);
-  const stackAccount = stackAccountId(outputs);
+  const stackAccount = stateAccountId(state);
   if (stackAccount !== undefined && stackAccount !== caller.accountId) {
     throw new AwsCredentialsError(
       `Stack ${name}'s resources are in AWS account ${stackAccount}, but these credentials belong to account ${caller.accountId}.`,
       `Use credentials for account ${stackAccount} (--profile <name> or AWS_PROFILE): with any others, Pulumi would find nothing to delete and forget resources that still exist.`,
     );
   }
-  const expected = stackResources(ref, outputs, config, caller);
+  // Read before the destroy: afterwards the state no longer says what it held.
+  const recorded = recordedResources(state);
 
   render.progress({ kind: "step", message: `Previewing what teardown deletes from stack ${name}` });
   const planned = await previewDestroy(stack, { onProgress: render.progress, verbose: flags.verbose === true });
   render.stop();
-  showPlan(context, name, planned, keepState, json);
+  await showPlan(context, name, planned, { keepState, json, aws: { region: ref.region, profile: target.profile } });
   if (planned.length > 0 || !keepState) await confirm(flags, context, ref.projectId);
 
   const resumeCommand = stackCommandLine("teardown", name, flags, keepState ? ["--keep-state", "--yes"] : ["--yes"]);
@@ -95,7 +95,7 @@ export async function teardownCommand(flags: ParsedFlags, context: CommandContex
   });
 
   render.progress({ kind: "step", message: "Checking that nothing is left in AWS" });
-  const checks = await findLeftovers({ region: ref.region, profile: target.profile }, expected, io.env);
+  const checks = await findLeftovers({ region: ref.region, profile: target.profile }, recorded, io.env);
   render.stop();
   const leftovers = checks.filter((check) => check.status !== "gone");
   const document: TeardownDocument = {
@@ -137,16 +137,20 @@ function emptyDocument(name: string | null): TeardownDocument {
   return { stackName: name, status: "nothing-to-tear-down", deleted: [], stackRemoved: false, workDir: null, workDirRemoved: false, leftovers: [] };
 }
 
-function showPlan(context: CommandContext, name: string, planned: StackResource[], keepState: boolean, json: boolean): void {
+/** What the destroy deletes, by AWS name, and what that means for Census in words. */
+async function showPlan(context: CommandContext, name: string, planned: PlannedChange[], options: { keepState: boolean; json: boolean; aws: AwsTarget }): Promise<void> {
   const { render } = context;
   if (planned.length === 0) {
     render.info(`Stack ${name} has no resources left to delete.`);
   } else {
     render.info(`Teardown deletes these ${planned.length} resources of stack ${name}:`);
     // With --json, stdout carries the one result document; the list is in its `deleted`.
-    if (!json) render.table(["TYPE", "NAME"], planned.map((resource) => ({ cells: [resource.type, resource.name] })));
+    if (!options.json) render.table(["RESOURCE", "PULUMI NAME"], planned.map((change) => ({ cells: [change.description, change.name] })));
+    for (const change of planned.filter((c) => c.type === "aws:s3/bucket:Bucket" || c.type === "aws:iam/accessKey:AccessKey")) {
+      render.warning(await consequence(change, options.aws));
+    }
   }
-  render.info(keepState ? "The stack and its history stay in the backend (--keep-state)." : "The stack, its history and its work dir are removed too.");
+  render.info(options.keepState ? "The stack and its history stay in the backend (--keep-state)." : "The stack, its history and its work dir are removed too.");
 }
 
 /** --yes, or the project ID typed back; anything else stops here with nothing deleted (exit 2). */

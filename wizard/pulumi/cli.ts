@@ -6,6 +6,7 @@ import { PulumiError } from "../errors.js";
 import { homePaths } from "../home.js";
 import { loadAutomation } from "./automation.js";
 import { isMissingCli, toCliError } from "./failure.js";
+import { isolatedCli } from "./isolatedCli.js";
 import { INSTALL_HINT, MINIMUM_PULUMI_VERSION } from "./requirements.js";
 
 /** Where `installPulumiCli` puts a CLI by default, and where `ensurePulumiCli` looks after PATH. */
@@ -34,25 +35,28 @@ function unusableCli(error: unknown): unknown {
 }
 
 /**
- * The CLI on PATH, else one `installPulumiCli` put in the default root; an injected command (tests)
- * gets the same version check. Our own check instead of `PulumiCommand.get({ version })`: that
- * option wants a `semver` object, and semver is not a dependency of this package.
+ * The CLI on PATH, else one `installPulumiCli` put in the default root, run in a session of its own
+ * (isolatedCli.ts); an injected command (tests) gets the same version check. Our own check instead of
+ * `PulumiCommand.get({ version })`: that option wants a `semver` object, and semver is not a
+ * dependency of this package.
  */
 export async function ensurePulumiCli(options: { pulumiCommand?: PulumiCommand; env: NodeJS.ProcessEnv }): Promise<PulumiCommand> {
   if (options.pulumiCommand) return checkVersion(options.pulumiCommand, options.env);
   const { PulumiCommand } = await loadAutomation();
   const skipVersionCheck = versionCheckSkipped(options.env);
+  let found: PulumiCommand;
   try {
-    return checkVersion(await PulumiCommand.get({ skipVersionCheck }), options.env);
+    found = checkVersion(await PulumiCommand.get({ skipVersionCheck }), options.env);
   } catch (error) {
     const root = defaultInstallRoot(options.env);
     if (!isMissingCli(error) || !existsSync(join(root, "bin", "pulumi"))) throw unusableCli(error);
     try {
-      return checkVersion(await PulumiCommand.get({ root, skipVersionCheck }), options.env);
+      found = checkVersion(await PulumiCommand.get({ root, skipVersionCheck }), options.env);
     } catch (fromRoot) {
       throw unusableCli(fromRoot);
     }
   }
+  return isolatedCli(found);
 }
 
 /**
@@ -62,7 +66,7 @@ export async function ensurePulumiCli(options: { pulumiCommand?: PulumiCommand; 
 export async function installPulumiCli(root: string): Promise<PulumiCommand> {
   const { PulumiCommand } = await loadAutomation();
   try {
-    return await PulumiCommand.install({ root });
+    return await isolatedCli(await PulumiCommand.install({ root }));
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
     throw new PulumiError(`Installing the Pulumi CLI into ${root} failed: ${reason}`, `Install it yourself: ${INSTALL_HINT}`);

@@ -7,6 +7,8 @@ import { rm } from "node:fs/promises";
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import type { ProgressReporter } from "../progress.js";
 import { engineOutput, resourceName, trackEngineEvents, worthShowing } from "./events.js";
+import { stopSignalOf } from "../interrupt.js";
+import { plannedChange, type PlannedChange } from "./changePlan.js";
 import { interruptedError, toCliError } from "./failure.js";
 import type { OpenStack, UpdateOptions } from "./workspace.js";
 
@@ -21,7 +23,9 @@ function resourceCollector(pick: (event: EngineEvent) => EngineEvent["resourcePr
   return {
     onEvent(event: EngineEvent) {
       const metadata = pick(event)?.metadata;
-      if (metadata?.op === "delete" && worthShowing(metadata)) found.set(metadata.urn, { type: metadata.type, name: resourceName(metadata.urn) });
+      // Components and Pulumi's own bookkeeping exist only in the state.
+      const custom = metadata?.new?.custom ?? metadata?.old?.custom;
+      if (metadata?.op === "delete" && custom && worthShowing(metadata)) found.set(metadata.urn, { type: metadata.type, name: resourceName(metadata.urn) });
     },
     get resources() {
       return [...found.values()];
@@ -29,13 +33,21 @@ function resourceCollector(pick: (event: EngineEvent) => EngineEvent["resourcePr
   };
 }
 
-/** What a destroy would delete (Pulumi's own bookkeeping left out); changes nothing. */
-export async function previewDestroy({ stack, context }: OpenStack, options: { onProgress: ProgressReporter; verbose?: boolean }): Promise<StackResource[]> {
-  const planned = resourceCollector((event) => event.resourcePreEvent);
+/** What a destroy would delete in AWS, each by its AWS name (state-only resources left out); changes nothing. */
+export async function previewDestroy({ stack, context }: OpenStack, options: { onProgress: ProgressReporter; verbose?: boolean }): Promise<PlannedChange[]> {
+  const planned = new Map<string, PlannedChange>();
   const output = engineOutput(options.onProgress, options.verbose);
   try {
-    await stack.previewDestroy({ onEvent: planned.onEvent, onOutput: output.onOutput, onError: output.onError, color: "never" });
-    return planned.resources;
+    await stack.previewDestroy({
+      onEvent: (event) => {
+        const change = plannedChange(event);
+        if (change) planned.set(event.resourcePreEvent!.metadata.urn, change);
+      },
+      onOutput: output.onOutput,
+      onError: output.onError,
+      color: "never",
+    });
+    return [...planned.values()];
   } catch (error) {
     throw toCliError(error, context);
   } finally {
@@ -50,12 +62,12 @@ export async function previewDestroy({ stack, context }: OpenStack, options: { o
  */
 export async function destroyStack({ stack, context }: OpenStack, options: UpdateOptions): Promise<StackResource[]> {
   const { resumeCommand } = options;
-  const interrupted = () => options.signal?.aborted === true;
+  const interruptedBy = () => stopSignalOf(options.signal);
   const tracker = trackEngineEvents(options.onProgress);
   const deleted = resourceCollector((event) => (event.resOutputsEvent?.planning ? undefined : event.resOutputsEvent));
   const output = engineOutput(options.onProgress, options.verbose);
   try {
-    if (interrupted()) throw interruptedError({ ...context, resumeCommand });
+    if (interruptedBy()) throw interruptedError({ ...context, resumeCommand, interruptedBy: interruptedBy() });
     await stack.destroy({
       onEvent: (event) => {
         tracker.onEvent(event);
@@ -69,7 +81,7 @@ export async function destroyStack({ stack, context }: OpenStack, options: Updat
     });
     return deleted.resources;
   } catch (error) {
-    throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interrupted: interrupted() });
+    throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interruptedBy: interruptedBy() });
   } finally {
     output.flush();
   }

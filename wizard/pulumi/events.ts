@@ -23,11 +23,12 @@ export function resourceName(urn: string): string {
 }
 
 /**
- * Unchanged resources and Pulumi's own bookkeeping (the stack, default providers) would bury the
- * few lines that matter, so they are not reported as progress; their failures are still recorded.
+ * Unchanged resources, the refresh that reads every resource before an update, and Pulumi's own
+ * bookkeeping (the stack, default providers) would bury the few lines that matter, so they are not
+ * reported as progress; their failures are still recorded.
  */
 export function worthShowing(metadata: StepEventMetadata): boolean {
-  return metadata.op !== "same" && !metadata.type.startsWith("pulumi:");
+  return metadata.op !== "same" && metadata.op !== "refresh" && !metadata.type.startsWith("pulumi:");
 }
 
 export function trackEngineEvents(onProgress: ProgressReporter, now: () => number = () => performance.now()): EngineEventTracker {

@@ -4,10 +4,11 @@
  * `instanceof`, so this module never loads the Automation API itself.
  */
 import { parseDenial, type Denial } from "../aws/awsErrors.js";
-import { AwsCredentialsError, CliError, InterruptedError, MissingPulumiCliError, MissingStackError, PulumiError, UsageError } from "../errors.js";
+import { AwsCredentialsError, CliError, InterruptedError, MissingPulumiCliError, MissingStackError, PulumiError, UsageError, type StopSignal } from "../errors.js";
 import { redactSecrets } from "../redact.js";
 import { isServiceBackend, localPath, lockDirectory } from "./backend.js";
 import type { ResourceFailure } from "./events.js";
+import { missingPassphraseError } from "./passphrase.js";
 import { INSTALL_HINT, MINIMUM_PULUMI_VERSION } from "./requirements.js";
 import { meaningfulLines } from "./text.js";
 
@@ -17,12 +18,14 @@ export interface FailureContext {
   workDir?: string;
   /** Where this run's passphrase came from (never the passphrase). */
   passphraseSource?: string;
+  /** There is no passphrase: this generated file, which would hold it, does not exist. */
+  missingPassphraseFile?: string;
   /** Set during an update: the command that resumes it, quoted in the hint. */
   resumeCommand?: string;
   /** Resource operations the engine reported failed. */
   failures?: readonly ResourceFailure[];
-  /** The caller's AbortSignal fired: whatever the CLI said, the user stopped it. */
-  interrupted?: boolean;
+  /** The caller's AbortSignal fired on this signal: whatever the CLI said, the run was stopped. */
+  interruptedBy?: StopSignal;
 }
 
 /**
@@ -91,6 +94,7 @@ function lockedError(text: string, context: FailureContext): PulumiError {
 }
 
 function passphraseError(text: string, context: FailureContext): UsageError {
+  if (!WRONG_PASSPHRASE.test(text) && context.missingPassphraseFile) return missingPassphraseError(context.stackName ?? "", context.missingPassphraseFile);
   const used = context.passphraseSource ? ` This run used ${context.passphraseSource}.` : "";
   const how = "Set PULUMI_CONFIG_PASSPHRASE, or PULUMI_CONFIG_PASSPHRASE_FILE (a file only you can read), to the passphrase the stack was created with.";
   return WRONG_PASSPHRASE.test(text)
@@ -137,20 +141,40 @@ function updateFailedError(text: string, context: FailureContext): PulumiError |
         `or use credentials that have it (--profile <name> or AWS_PROFILE).${resume}`,
     );
   }
+  const taken = failures.flatMap(({ failure }) => (NAME_TAKEN.test(failure.error ?? "") ? [nameFlag(failure)] : []));
+  if (taken.length > 0) {
+    // The same name stays taken: a re-run fails the same way, so no "re-running resumes" here.
+    return new PulumiError(
+      message,
+      `A name the stack wants is taken by something outside it: pick another with ${[...new Set(taken)].join(" or ")}. census-pinpoint never takes over what its stack did not create.`,
+    );
+  }
   return new PulumiError(message, resume ? `Fix the cause above.${resume}` : undefined);
 }
 
+const NAME_TAKEN = /EntityAlreadyExists|BucketAlreadyExists|BucketAlreadyOwnedByYou/;
+
+/** The setup flag that names a resource (a group's and a policy's names follow the user's and the role's). */
+function nameFlag(failure: ResourceFailure): string {
+  if (failure.type === "aws:s3/bucket:Bucket") return "--bucket-name <name>";
+  if (failure.type === "aws:iam/role:Role" || /importer/.test(failure.name)) return "--importer-role-name <name>";
+  return "--census-user-name <name>";
+}
+
 export function interruptedError(context: FailureContext): InterruptedError {
+  const signal = context.interruptedBy ?? "SIGINT";
+  const by = signal === "SIGINT" ? "" : ` by ${signal}`;
   return new InterruptedError(
-    `The update of ${stackLabel(context)} was interrupted; resources it was changing may be half-done.`,
+    `The update of ${stackLabel(context)} was interrupted${by}; resources it was changing may be half-done.`,
     context.resumeCommand ? `Run \`${context.resumeCommand}\` to resume where it stopped.` : "Run the same command again to resume where it stopped.",
+    signal,
   );
 }
 
 /** Returns the typed error to throw for `error`; errors that are not Pulumi's come back unchanged. */
 export function toCliError(error: unknown, context: FailureContext = {}): unknown {
   if (error instanceof CliError) return error;
-  if (context.interrupted) return interruptedError(context);
+  if (context.interruptedBy) return interruptedError(context);
   const failure = commandText(error);
   if (!failure) return error;
   const { name, text } = failure;

@@ -14,7 +14,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
-import { accessKeyIdsOf, existsInAccount, NAMED_TYPES, type NamedType } from "../aws/existence.js";
+import { accessKeysOf } from "../aws/accessKeys.js";
+import { existsInAccount, NAMED_TYPES, type NamedType } from "../aws/existence.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import type { ProgressReporter } from "../progress.js";
 import type { AwsTarget } from "../setupInputs.js";
@@ -95,7 +96,7 @@ async function keysNoStateHolds(aws: AwsTarget, pendingCreates: StateResource[],
   const held = new Set(resources.filter((r) => r.type === ACCESS_KEY_TYPE).map((r) => r.id));
   const users = new Set(pendingCreates.filter((create) => create.type === ACCESS_KEY_TYPE).flatMap((create) => text(create.inputs.user) ?? []));
   const stray: Array<{ user: string; keyId: string }> = [];
-  for (const user of users) for (const keyId of await accessKeyIdsOf(aws, user)) if (!held.has(keyId)) stray.push({ user, keyId });
+  for (const user of users) for (const key of await accessKeysOf(aws, user)) if (!held.has(key.id)) stray.push({ user, keyId: key.id });
   return stray;
 }
 

@@ -12,6 +12,8 @@ import { PulumiError, UsageError } from "../errors.js";
 import { silentProgress } from "../progress.js";
 import { censusValuesFrom } from "./outputs.js";
 import {
+  emptyStackError,
+  emptyStackReason,
   openStack,
   readStackConfig,
   readStackOutputs,
@@ -45,6 +47,9 @@ export type FinishableState = Extract<RotationState, { previousAccessKeyId: stri
 export interface Rotation {
   opened: OpenStack;
   state: RotationState;
+  /** The current key and the user it belongs to, from the last completed update. */
+  accessKeyId: string;
+  censusUserName: string;
 }
 
 export interface StartedRotation {
@@ -91,29 +96,45 @@ function rotationConfig(generation: number, keepPrevious: boolean): ConfigMap {
   return { [GENERATION_KEY]: { value: String(generation) }, [KEEP_PREVIOUS_KEY]: { value: String(keepPrevious) } };
 }
 
-/** Opens an existing stack and reads where it is in a rotation; a missing stack is a MissingStackError. */
+/**
+ * The config phase 1 updates with. A pending rotation whose new key is gone gets it again (same
+ * generation); an interrupted phase 1 completes its generation; an interrupted phase 2 was on its way
+ * to dropping the previous key anyway, so going on from the current generation keeps its key (the one
+ * Census uses) and adds the next.
+ */
+export function startConfig(state: RotationState): ConfigMap {
+  const generation = state.phase === "starting" || state.phase === "pending" ? state.generation : state.generation + 1;
+  return rotationConfig(generation, true);
+}
+
+/** The config phase 2 updates with: the previous key dropped. */
+export function finishConfig(state: FinishableState): ConfigMap {
+  return rotationConfig(state.generation, false);
+}
+
+/**
+ * Opens an existing stack and reads where it is in a rotation. A missing stack is a MissingStackError;
+ * a stack without resources (torn down with --keep-state, or never completed) has no key to rotate.
+ */
 export async function readRotation(target: PulumiTarget, ref: StackRef, options: { pulumiCommand?: PulumiCommand }): Promise<Rotation> {
   const opened = await openStack(target, ref, { create: false, onProgress: silentProgress, pulumiCommand: options.pulumiCommand });
   // One CLI command at a time: parallel ones in a workspace are not reliable (pulumi/pulumi#10523).
   const config = await readStackConfig(opened);
   const outputs = await readStackOutputs(opened, { showSecrets: false });
-  return { opened, state: rotationState(config, outputs, opened.stack.name) };
+  const accessKeyId = outputs.accessKeyId?.value;
+  const censusUserName = outputs.censusUserName?.value;
+  if (typeof accessKeyId !== "string" || typeof censusUserName !== "string") throw emptyStackError(opened.stack.name, ref, await emptyStackReason(opened));
+  return { opened, state: rotationState(config, outputs, opened.stack.name), accessKeyId, censusUserName };
 }
 
-/**
- * Phase 1. From a pending rotation it only reads the new key back (a second run never makes a third
- * key); from an interrupted one it completes the same generation; otherwise it adds the next one.
- */
-export async function startRotation({ opened, state }: Rotation, options: UpdateOptions): Promise<StartedRotation> {
+/** Phase 1, or for a pending rotation whose new key still exists, only reading it back (a second run never makes a third key). */
+export async function startRotation({ opened, state }: Rotation, options: UpdateOptions & { newKeyExists: boolean }): Promise<StartedRotation> {
   const stackName = opened.stack.name;
-  if (state.phase === "pending") {
+  if (state.phase === "pending" && options.newKeyExists) {
     const outputs = await readStackOutputs(opened, { showSecrets: true });
     return { created: false, values: censusValuesFrom(outputs, stackName, { showSecrets: true }), previousAccessKeyId: state.previousAccessKeyId };
   }
-  // An interrupted phase 2 was on its way to dropping the previous key anyway: going on from the
-  // current generation keeps its key (the one Census uses) and adds the next.
-  const generation = state.phase === "starting" ? state.generation : state.generation + 1;
-  const { outputs } = await updateStack(opened, rotationConfig(generation, true), options);
+  const { outputs } = await updateStack(opened, startConfig(state), options);
   const previousAccessKeyId = previousKeyOf(outputs);
   if (!previousAccessKeyId) {
     throw new PulumiError(`Stack ${stackName} lacks the output previousAccessKeyId after adding a key.`, "Run `census-pinpoint rotate-key` again.");
@@ -123,6 +144,6 @@ export async function startRotation({ opened, state }: Rotation, options: Update
 
 /** Phase 2: deletes the previous key (or completes an interrupted deletion). */
 export async function finishRotation(opened: OpenStack, state: FinishableState, options: UpdateOptions): Promise<FinishedRotation> {
-  const { outputs } = await updateStack(opened, rotationConfig(state.generation, false), options);
+  const { outputs } = await updateStack(opened, finishConfig(state), options);
   return { deletedAccessKeyId: state.previousAccessKeyId, values: censusValuesFrom(outputs, opened.stack.name, { showSecrets: false }) };
 }

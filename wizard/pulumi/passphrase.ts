@@ -4,6 +4,7 @@
  * CENSUS_PINPOINT_HOME.
  */
 import { randomBytes } from "node:crypto";
+import type { Stats } from "node:fs";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
@@ -15,6 +16,8 @@ export interface Passphrase {
   envVars: Record<string, string>;
   /** Where it comes from, for error messages: never the passphrase. */
   source: string;
+  /** Set when there is none yet: the generated file that would hold it. `generatePassphrase` makes it. */
+  missingFile?: string;
 }
 
 /**
@@ -22,13 +25,17 @@ export interface Passphrase {
  * writable one could be swapped for a passphrase they know before a stack is created with it).
  */
 async function checkPrivate(file: string, origin: string): Promise<boolean> {
-  let mode: number;
+  let stats: Stats;
   try {
-    mode = (await stat(file)).mode;
+    stats = await stat(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw error;
   }
+  if (stats.isDirectory()) {
+    throw new UsageError(`${origin} ${file} is a folder, not a file holding the passphrase.`, "Point it at the file that holds the passphrase itself.");
+  }
+  const { mode } = stats;
   // Windows has no POSIX modes to check.
   if (process.platform !== "win32" && (mode & 0o077) !== 0) {
     const octal = (mode & 0o777).toString(8).padStart(4, "0");
@@ -53,15 +60,19 @@ async function generate(file: string, root: string): Promise<boolean> {
 }
 
 /**
- * PULUMI_CONFIG_PASSPHRASE (even empty, as Pulumi itself reads it), else PULUMI_CONFIG_PASSPHRASE_FILE,
- * else the generated file, created on first use when `create` allows it.
+ * PULUMI_CONFIG_PASSPHRASE, else PULUMI_CONFIG_PASSPHRASE_FILE, else the generated file. Nothing is
+ * generated here: a stack that exists must never get a new passphrase (it could not read its own
+ * secrets with it), so only the caller, which knows whether the stack exists, calls generatePassphrase.
  */
-export async function resolvePassphrase(
-  env: NodeJS.ProcessEnv,
-  onProgress: ProgressReporter,
-  { create = true }: { create?: boolean } = {},
-): Promise<Passphrase> {
+export async function resolvePassphrase(env: NodeJS.ProcessEnv): Promise<Passphrase> {
   if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) {
+    // Pulumi would take "" as a passphrase; set but empty is nearly always a CI secret that is not configured.
+    if (env.PULUMI_CONFIG_PASSPHRASE === "") {
+      throw new UsageError(
+        "PULUMI_CONFIG_PASSPHRASE is set but empty.",
+        "Set it to the passphrase of the stack's secrets (in CI: check that the secret is configured), or unset it to use the passphrase file census-pinpoint generates.",
+      );
+    }
     return { envVars: { PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE }, source: "PULUMI_CONFIG_PASSPHRASE" };
   }
   if (env.PULUMI_CONFIG_PASSPHRASE_FILE) {
@@ -72,17 +83,27 @@ export async function resolvePassphrase(
     }
     return { envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: file }, source: `PULUMI_CONFIG_PASSPHRASE_FILE (${file})` };
   }
-  const home = homePaths(env);
-  const file = home.passphraseFile;
-  const source = `the passphrase file ${file}`;
-  if (!(await checkPrivate(file, "The passphrase file"))) {
-    if (!create) return { envVars: {}, source: `no passphrase (${file} does not exist)` };
-    if (await generate(file, home.root)) {
-      onProgress({
-        kind: "info",
-        message: `Generated a passphrase for the stack's secrets in ${file}: keep it and back it up, without it the stack's secrets (the Census secret key among them) cannot be read.`,
-      });
-    }
+  const file = homePaths(env).passphraseFile;
+  if (!(await checkPrivate(file, "The passphrase file"))) return { envVars: {}, source: `no passphrase (${file} does not exist)`, missingFile: file };
+  return { envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: file }, source: `the passphrase file ${file}` };
+}
+
+/** The passphrase for a stack that does not exist yet: generated once into `missingFile` (another run's wins). */
+export async function generatePassphrase(missingFile: string, env: NodeJS.ProcessEnv, onProgress: ProgressReporter): Promise<Passphrase> {
+  if (await generate(missingFile, homePaths(env).root)) {
+    onProgress({
+      kind: "info",
+      message: `Generated a passphrase for the stack's secrets in ${missingFile}: keep it and back it up, without it the stack's secrets (the Census secret key among them) cannot be read.`,
+    });
   }
-  return { envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: file }, source };
+  return { envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: missingFile }, source: `the passphrase file ${missingFile}` };
+}
+
+/** An existing stack, and no passphrase anywhere: what to restore, and why none is made. */
+export function missingPassphraseError(stackName: string, missingFile: string): UsageError {
+  return new UsageError(
+    `No passphrase for the secrets of stack ${stackName}: PULUMI_CONFIG_PASSPHRASE and PULUMI_CONFIG_PASSPHRASE_FILE are not set, and ${missingFile} does not exist.`,
+    `If census-pinpoint generated the stack's passphrase, restore ${missingFile} from your backup (mode 0600); if you chose it, set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE again. ` +
+      "A new passphrase could not read the stack's secrets, so none is made.",
+  );
 }

@@ -5,6 +5,7 @@
  * any outputs; a run that was killed outright also leaves "pending" operations it could not finish.
  */
 import type { Stack } from "@pulumi/pulumi/automation/index.js";
+import type { RecordedResources } from "../aws/leftovers.js";
 import { runStackCommand } from "./stackCommand.js";
 
 export interface StateResource {
@@ -48,4 +49,32 @@ export function parseStackState(json: string): StackState {
 
 export async function readStackState(stack: Stack): Promise<StackState> {
   return parseStackState(await runStackCommand(stack, ["stack", "export"]));
+}
+
+function recordedId(resource: StateResource, output: string): string | undefined {
+  const value = resource.outputs[output];
+  return typeof value === "string" && value !== "" ? value : resource.id;
+}
+
+/** What the state holds in AWS, by the IDs the provider gave them: what teardown checks is gone. */
+export function recordedResources({ resources }: StackState): RecordedResources {
+  const ids = (type: string, output: string) => resources.filter((r) => r.type === type).flatMap((r) => recordedId(r, output) ?? []);
+  return {
+    buckets: ids("aws:s3/bucket:Bucket", "bucket"),
+    users: ids("aws:iam/user:User", "name"),
+    groups: ids("aws:iam/group:Group", "name"),
+    roles: ids("aws:iam/role:Role", "name"),
+    policyArns: ids("aws:iam/policy:Policy", "arn"),
+  };
+}
+
+const IAM_ARN = /^arn:[^:]+:iam::(\d{12}):/;
+
+/** The account the stack's resources are in, from the ARNs its state recorded (none before anything was created). */
+export function stateAccountId({ resources }: StackState): string | undefined {
+  for (const resource of resources) {
+    const match = IAM_ARN.exec(typeof resource.outputs.arn === "string" ? resource.outputs.arn : "");
+    if (match) return match[1];
+  }
+  return undefined;
 }

@@ -5,7 +5,7 @@
  * failures are thrown as the CLI's typed errors.
  */
 import { mkdir, readdir, rm } from "node:fs/promises";
-import { MissingStackError, PulumiError } from "../errors.js";
+import { MissingStackError, PulumiError, UsageError } from "../errors.js";
 import type { ConfigMap, OutputMap, PulumiCommand, Stack, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
 import { PROJECT_NAME, stackName as stackNameOf } from "../../infra/names.js";
 import type { CensusValues } from "../censusValues.js";
@@ -16,13 +16,14 @@ import { loadAutomation } from "./automation.js";
 import { resolveBackendUrl } from "./backend.js";
 import { ensurePulumiCli } from "./cli.js";
 import { engineOutput, trackEngineEvents } from "./events.js";
+import { stopSignalOf } from "../interrupt.js";
 import { type FailureContext, interruptedError, toCliError } from "./failure.js";
 import { adoptingProgram, resolveInterruptedCreates } from "./interruptedCreates.js";
 import { censusValuesFrom } from "./outputs.js";
-import { resolvePassphrase } from "./passphrase.js";
+import { generatePassphrase, missingPassphraseError, resolvePassphrase, type Passphrase } from "./passphrase.js";
+import { stackProgram } from "./program.js";
 import { runStackCommand } from "./stackCommand.js";
 import { stackConfigFor } from "./stackConfig.js";
-import { readStackState } from "./stackState.js";
 
 export { warmUp } from "./automation.js";
 
@@ -71,12 +72,6 @@ export interface DeployResult {
   workDir: string;
 }
 
-/** Runs in this process when the CLI asks for the program; imported then, so start-up stays light. */
-async function program() {
-  const { censusPinpointStack } = await import("../../infra/stack.js");
-  return censusPinpointStack();
-}
-
 export interface OpenStack {
   stack: Stack;
   workDir: string;
@@ -100,20 +95,21 @@ export async function openStack(
   const workDir = home.workDir(name);
   const context: FailureContext = { stackName: name, workDir };
   try {
-    const [automation, pulumiCommand, backendUrl, passphrase] = await Promise.all([
+    const [automation, pulumiCommand, backendUrl, found] = await Promise.all([
       loadAutomation(),
       ensurePulumiCli({ pulumiCommand: options.pulumiCommand, env }),
       resolveBackendUrl(target.backendUrl, env, home),
-      resolvePassphrase(env, options.onProgress, { create: options.create }),
+      resolvePassphrase(env),
       ensureWorkDir(workDir, name),
     ]);
-    Object.assign(context, { backendUrl, passphraseSource: passphrase.source });
-    const args = { stackName: name, projectName: PROJECT_NAME, program };
-    const workspaceOptions = {
+    let passphrase = found;
+    Object.assign(context, { backendUrl, passphraseSource: passphrase.source, missingPassphraseFile: passphrase.missingFile });
+    const args = { stackName: name, projectName: PROJECT_NAME, program: stackProgram() };
+    const workspaceOptions = (secrets: Passphrase) => ({
       workDir,
       pulumiCommand,
       envVars: {
-        ...passphrase.envVars,
+        ...secrets.envVars,
         PULUMI_BACKEND_URL: backendUrl,
         // The update check costs a network round trip per command and only adds noise here.
         PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -121,15 +117,33 @@ export async function openStack(
       },
       projectSettings: { name: PROJECT_NAME, runtime: "nodejs" as const, backend: { url: backendUrl } },
       secretsProvider: "passphrase",
-    };
-    const stack = options.create
-      ? await automation.LocalWorkspace.createOrSelectStack(args, workspaceOptions)
-      : await automation.LocalWorkspace.selectStack(args, workspaceOptions);
+    });
+    const { LocalWorkspace } = automation;
+    let stack: Stack;
+    if (!options.create) stack = await LocalWorkspace.selectStack(args, workspaceOptions(passphrase));
+    else if (passphrase.missingFile === undefined) stack = await LocalWorkspace.createOrSelectStack(args, workspaceOptions(passphrase));
+    else {
+      // Only a stack that does not exist yet may get a generated passphrase: look before making one.
+      if (await stackExists(() => LocalWorkspace.selectStack(args, workspaceOptions(passphrase)))) throw missingPassphraseError(name, passphrase.missingFile);
+      passphrase = await generatePassphrase(passphrase.missingFile, env, options.onProgress);
+      Object.assign(context, { passphraseSource: passphrase.source, missingPassphraseFile: undefined });
+      stack = await LocalWorkspace.createStack(args, workspaceOptions(passphrase));
+    }
     return { stack, workDir, context, aws: { region: ref.region, profile: target.profile } };
   } catch (error) {
     const typed = toCliError(error, context);
     if (typed instanceof MissingStackError) await removeUnusedWorkDir(workDir);
     throw typed;
+  }
+}
+
+async function stackExists(select: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await select();
+    return true;
+  } catch (error) {
+    if ((error as Error).name === "StackNotFoundError") return false;
+    throw error;
   }
 }
 
@@ -187,15 +201,17 @@ export async function deployStack(target: PulumiTarget, inputs: SetupInputs, opt
  */
 export async function updateStack({ stack, context, aws }: OpenStack, config: ConfigMap, options: UpdateOptions): Promise<UpdateResult> {
   const { resumeCommand } = options;
-  const interrupted = () => options.signal?.aborted === true;
+  const interruptedBy = () => stopSignalOf(options.signal);
   const tracker = trackEngineEvents(options.onProgress);
   const output = engineOutput(options.onProgress, options.verbose);
   try {
     await stack.setAllConfig(config);
     const adoptions = await resolveInterruptedCreates(stack, aws, options.onProgress);
-    if (interrupted()) throw interruptedError({ ...context, resumeCommand });
+    if (interruptedBy()) throw interruptedError({ ...context, resumeCommand, interruptedBy: interruptedBy() });
     const result = await stack.up({
-      program: adoptingProgram(program, adoptions),
+      program: adoptingProgram(stackProgram(), adoptions),
+      // What was deleted or changed by hand in AWS is read first, so the update puts it back.
+      refresh: true,
       onEvent: tracker.onEvent,
       onOutput: output.onOutput,
       onError: output.onError,
@@ -205,7 +221,7 @@ export async function updateStack({ stack, context, aws }: OpenStack, config: Co
     });
     return { outputs: result.outputs, changed: hasChanges(result.summary) };
   } catch (error) {
-    throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interrupted: interrupted() });
+    throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interruptedBy: interruptedBy() });
   } finally {
     output.flush();
   }
@@ -236,19 +252,27 @@ export async function readStackOutputs({ stack, context }: OpenStack, { showSecr
 }
 
 /**
- * The S3 buckets the stack's state holds, or that a run killed while creating them had started on:
- * either way they are the stack's own, before the stack has any outputs.
+ * Why a stack has no outputs: `teardown --keep-state` deleted its resources and kept its state, or its
+ * first update never completed. The last entry of its history tells.
  */
-export async function readStateBucketNames({ stack, context }: OpenStack): Promise<string[]> {
+export async function emptyStackReason({ stack, context }: OpenStack): Promise<"resources-deleted" | "never-completed"> {
   try {
-    const { resources, pendingCreates } = await readStackState(stack);
-    return [...resources, ...pendingCreates]
-      .filter((resource) => resource.type === "aws:s3/bucket:Bucket")
-      .map((resource) => resource.outputs.bucket ?? resource.inputs.bucket)
-      .filter((bucket): bucket is string => typeof bucket === "string");
+    const [last] = await stack.history(1);
+    return last?.kind === "destroy" && last.result === "succeeded" ? "resources-deleted" : "never-completed";
   } catch (error) {
     throw toCliError(error, context);
   }
+}
+
+/** A stack without outputs, for a command that needs them: what happened to it, and what to run. */
+export function emptyStackError(name: string, ref: StackRef, reason: "resources-deleted" | "never-completed"): UsageError {
+  const setup = `census-pinpoint setup --region ${ref.region} --project-id ${ref.projectId}`;
+  return reason === "resources-deleted"
+    ? new UsageError(
+        `Stack ${name}: resources deleted, state kept. Its resources were deleted (teardown --keep-state) and only its history is left.`,
+        `\`${setup}\` creates them again (with a new access key for Census); \`census-pinpoint teardown --stack ${name}\` removes the stack too.`,
+      )
+    : new UsageError(`Stack ${name} has no outputs yet: its first update never completed.`, `Finish it with \`${setup}\` (it resumes where it stopped).`);
 }
 
 /** Census's values from an existing stack; the secret key is masked (and never read) unless `showSecrets`. */
@@ -258,5 +282,7 @@ export async function readStackValues(
 ): Promise<CensusValues> {
   // Reading never generates a passphrase, so there is no progress to report.
   const opened = await openStack(target, target, { create: false, onProgress: silentProgress, pulumiCommand: options.pulumiCommand });
-  return censusValuesFrom(await readStackOutputs(opened, options), opened.stack.name, { showSecrets: options.showSecrets });
+  const outputs = await readStackOutputs(opened, options);
+  if (outputs.accessKeyId === undefined) throw emptyStackError(opened.stack.name, target, await emptyStackReason(opened));
+  return censusValuesFrom(outputs, opened.stack.name, { showSecrets: options.showSecrets });
 }

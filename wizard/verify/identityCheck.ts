@@ -4,8 +4,10 @@
  * user's key are caught too.
  */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { classifyAwsError } from "../aws/awsErrors.js";
+import { classifyAwsError, missingProfileProblem } from "../aws/awsErrors.js";
 import { awsClientConfig } from "../aws/clients.js";
+import { missingProfile, readAwsProfiles } from "../aws/configuredRegion.js";
+import { profileClient } from "../aws/identity.js";
 import type { AwsTarget } from "../setupInputs.js";
 import { keyProfileOf, type VerifyScope } from "./input.js";
 import type { KeyState } from "./keyState.js";
@@ -13,20 +15,28 @@ import { propagationCause, type KeyFreshness } from "./propagation.js";
 import { checkOf, type VerifyCheck } from "./report.js";
 import { retryWhileTransient, type RetryBudget } from "./retry.js";
 
-/** The key as explicit credentials (read from its profile when it came as one). */
-export type ResolvedKey = { ok: true; target: AwsTarget; accessKeyId: string } | { ok: false; target: AwsTarget; error: unknown };
+/**
+ * The key as explicit credentials (read from its profile when it came as one). `problem`: the profile,
+ * or a source_profile it needs, is in neither profile file (said after the profile's name).
+ */
+export type ResolvedKey = { ok: true; target: AwsTarget; accessKeyId: string } | { ok: false; target: AwsTarget; error: unknown; problem?: string };
 
 export async function resolveKey(scope: VerifyScope): Promise<ResolvedKey> {
   const { key, region } = scope.input;
   if ("credentials" in key) return { ok: true, target: { region, credentials: key.credentials }, accessKeyId: key.credentials.accessKeyId };
   const target: AwsTarget = { region, profile: key.profile };
-  const client = new STSClient(awsClientConfig(target, "STS", scope.env));
+  // The key must be the one in that profile, never the machine's role standing in for it; and the
+  // environment's AWS_ACCESS_KEY_ID, the administrator's if anyone's, must not draw the SDK's warning.
+  const client = profileClient(target, key.profile, scope.env);
   try {
     // Resolved once, so every later call (and the redaction of error messages) uses the same key.
     const { accessKeyId, secretAccessKey, sessionToken } = await client.config.credentials();
     return { ok: true, target: { region, credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } }, accessKeyId };
   } catch (error) {
-    return { ok: false, target, error };
+    // The files the SDK read: it takes their paths from process.env.
+    const files = await readAwsProfiles(process.env);
+    const missing = missingProfile(files, key.profile);
+    return { ok: false, target, error, ...(missing ? { problem: missingProfileProblem(files, missing) } : {}) };
   } finally {
     client.destroy();
   }
@@ -80,12 +90,11 @@ export async function checkIdentity(
 ): Promise<IdentityResult> {
   const check = checkOf("key-identity", "AWS accepts the access key and it belongs to the Census IAM user (STS GetCallerIdentity)");
   if (!key.ok) {
-    const failure = classifyAwsError(key.error, key.target);
     const profile = key.target.profile ?? "";
     return {
       works: false,
       check: check.failed(
-        `No usable access key in AWS profile "${profile}": ${failure.detail}`,
+        `No usable access key in AWS profile "${profile}": ${key.problem === undefined ? classifyAwsError(key.error, key.target).detail : `it ${key.problem}`}`,
         `Store the Census user's access key in it: aws configure --profile ${profile} (or pass the profile that holds it with --key-profile).`,
       ),
     };

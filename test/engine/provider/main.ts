@@ -31,5 +31,17 @@ function acceptImportReads(): void {
   };
 }
 
+/**
+ * A plugin outlives an engine that was killed outright (as the tests kill runs on purpose), and would
+ * keep a provider per killed run alive for as long as the machine runs: leave with the engine.
+ */
+function exitWithTheEngine(): void {
+  const engine = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== engine) process.exit(0);
+  }, 1000).unref();
+}
+
 acceptImportReads();
+exitWithTheEngine();
 await main(testAwsProvider(version, process.env), process.argv.slice(2));

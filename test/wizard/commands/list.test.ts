@@ -30,7 +30,7 @@ test("shows each stack's region, project, bucket, Census user, key age and last 
   const [header] = result.stdout.split("\n");
   expect(header).toMatch(/^Region\s+Project ID\s+Bucket\s+Census user\s+Key age\s+Last update\s+Note$/);
   expect(rowOf(result.stdout, TEST_PROJECT_ID)).toMatch(
-    new RegExp(`^us-east-1\\s+${TEST_PROJECT_ID}\\s+census-pinpoint-staging-${TEST_ACCOUNT_ID}-us-east-1\\s+census-pinpoint-01234567\\s+12 days\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`),
+    new RegExp(`^us-east-1\\s+${TEST_PROJECT_ID}\\s+census-pinpoint-staging-01234567-${TEST_ACCOUNT_ID}-us-east-1\\s+census-pinpoint-01234567\\s+12 days\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`),
   );
   expect(rowOf(result.stdout, OTHER_PROJECT_ID)).toMatch(/^eu-west-1\s+\S+\s+census-pinpoint-staging-\S+-eu-west-1\s+census-eu\s+120 days ⚠\s+/);
   expect(result.stderr).toContain(`The access key of stack ${OLD_STACK} is 120 days old; Security Hub control IAM.3 expects keys rotated within 90 days.`);
@@ -59,7 +59,7 @@ test("--json is one document with a record per stack", async () => {
     expect.objectContaining({
       stackName: STACK,
       region: "us-east-1",
-      stagingBucketName: `census-pinpoint-staging-${TEST_ACCOUNT_ID}-us-east-1`,
+      stagingBucketName: `census-pinpoint-staging-01234567-${TEST_ACCOUNT_ID}-us-east-1`,
       keyAgeDays: 12,
       keyNeedsRotation: false,
       rotationPending: false,

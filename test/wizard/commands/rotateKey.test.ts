@@ -1,6 +1,9 @@
 // `census-pinpoint rotate-key` as a user runs it: both phases, their repeat safety, and interrupted
-// updates, against a fake Pulumi CLI whose outputs follow the component's rotation config.
-import { EXIT } from "../../../wizard/errors.js";
+// updates, against a fake Pulumi CLI whose outputs follow the component's rotation config, and IAM
+// (mocked) holding the keys those outputs name unless a test removes or deactivates one.
+import { GetAccessKeyLastUsedCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import { mockClient } from "aws-sdk-client-mock";
+import { EXIT, InterruptedError } from "../../../wizard/errors.js";
 import { fakeAccessKey, FakePulumi } from "../../helpers/fakePulumi.js";
 import { TEST_ACCESS_KEY_ID, TEST_SECOND_ACCESS_KEY_ID, TEST_SECRET_KEY } from "../../helpers/pulumiMocks.js";
 import { STACK, useTempHome } from "../pulumi/setup.js";
@@ -10,8 +13,30 @@ const temp = useTempHome();
 const NEW_SECRET = fakeAccessKey(2).secret;
 const FINISH = `census-pinpoint rotate-key --finish --stack ${STACK}`;
 
+const iam = mockClient(IAMClient);
+let current: FakePulumi | undefined;
+/** Keys a test made disappear from IAM or deactivated there, behind census-pinpoint's back. */
+const outOfBand = { deleted: new Set<string>(), inactive: new Set<string>() };
+const LAST_USED = new Date("2026-11-30T08:00:00Z");
+
+beforeEach(() => {
+  current = undefined;
+  outOfBand.deleted.clear();
+  outOfBand.inactive.clear();
+  iam.reset();
+  iam.on(ListAccessKeysCommand).callsFake(() => {
+    const stackOutputs = current?.stacks.get(STACK)?.outputs ?? {};
+    const ids = [stackOutputs.previousAccessKeyId, stackOutputs.accessKeyId].filter((id): id is string => id !== undefined && !outOfBand.deleted.has(id));
+    return { AccessKeyMetadata: ids.map((id) => ({ AccessKeyId: id, Status: outOfBand.inactive.has(id) ? "Inactive" : "Active" })) };
+  });
+  iam.on(GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { LastUsedDate: LAST_USED, ServiceName: "s3", Region: "eu-west-1" } });
+});
+
+afterAll(() => iam.restore());
+
 async function oneStack(): Promise<FakePulumi> {
   const fake = new FakePulumi();
+  current = fake;
   await seedStack(fake, temp.env);
   fake.calls.length = 0;
   return fake;
@@ -207,4 +232,76 @@ describe("phase 2: --finish", () => {
     expect(again.stdout).toContain(`Deleted the old access key ${TEST_ACCESS_KEY_ID}.`);
     expect(outputs(fake).previousAccessKeyId).toBeUndefined();
   });
+});
+
+describe("phase 2 never leaves Census without a key", () => {
+  test("the new key deleted out of band: --finish deletes nothing and says how to get a new key (exit 5)", async () => {
+    const fake = await oneStack();
+    await runCli(["rotate-key", "--no-input"], { env: temp.env, fake });
+    outOfBand.deleted.add(TEST_SECOND_ACCESS_KEY_ID);
+    const result = await runCli(["rotate-key", "--finish", "--yes", "--no-input"], { env: temp.env, fake });
+
+    expect(result.code).toBe(EXIT.verification);
+    expect(result.stderr).toContain(
+      `✖ The new access key ${TEST_SECOND_ACCESS_KEY_ID} of user census-pinpoint-01234567 is not in IAM (it was deleted outside census-pinpoint): deleting the old key ${TEST_ACCESS_KEY_ID} now would leave Census with no working key. Nothing was deleted.`,
+    );
+    expect(result.stderr).toContain(`Run \`census-pinpoint rotate-key --stack ${STACK}\` to make a new key (the old one stays)`);
+    expect(fake.callsTo("up")).toHaveLength(1);
+    expect(outputs(fake).previousAccessKeyId).toBe(TEST_ACCESS_KEY_ID);
+
+    // That command makes the new key again, in the same generation, and keeps the old one.
+    const again = await runCli(["rotate-key", "--no-input"], { env: temp.env, fake });
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.stderr).toContain(`The new key ${TEST_SECOND_ACCESS_KEY_ID} of the pending rotation is gone from IAM (deleted outside census-pinpoint): making another one.`);
+    expect(rotationConfigWrites(fake).at(-1)).toEqual(["census-pinpoint:accessKeyGeneration=2", "census-pinpoint:keepPreviousAccessKey=true"]);
+    expect(fake.callsTo("up")).toHaveLength(2);
+  });
+
+  test("the new key deactivated: --finish deletes nothing (exit 5)", async () => {
+    const fake = await oneStack();
+    await runCli(["rotate-key", "--no-input"], { env: temp.env, fake });
+    outOfBand.inactive.add(TEST_SECOND_ACCESS_KEY_ID);
+    const result = await runCli(["rotate-key", "--finish", "--yes", "--no-input"], { env: temp.env, fake });
+
+    expect(result.code).toBe(EXIT.verification);
+    expect(result.stderr).toContain(`is inactive in IAM: deleting the old key ${TEST_ACCESS_KEY_ID} now would leave Census with no working key.`);
+    expect(fake.callsTo("up")).toHaveLength(1);
+  });
+
+  test("before the old key goes, when each key was last used is shown, and a new key never used is warned about", async () => {
+    const fake = await oneStack();
+    await runCli(["rotate-key", "--no-input"], { env: temp.env, fake });
+    iam.on(GetAccessKeyLastUsedCommand, { AccessKeyId: TEST_SECOND_ACCESS_KEY_ID }).resolves({ AccessKeyLastUsed: { ServiceName: "N/A", Region: "N/A" } });
+    const result = await runCli(["rotate-key", "--finish", "--yes", "--no-input"], { env: temp.env, fake });
+
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.stderr).toContain(`Old key ${TEST_ACCESS_KEY_ID}: last used 2026-11-30 08:00 UTC (s3 in eu-west-1).`);
+    expect(result.stderr).toContain(`New key ${TEST_SECOND_ACCESS_KEY_ID}: never used.`);
+    expect(result.stderr).toContain(`Census has not used the new key ${TEST_SECOND_ACCESS_KEY_ID} yet`);
+  });
+
+  test("Ctrl-C at the question after phase 1 says the new key exists and how to go on", async () => {
+    const fake = await oneStack();
+    const result = await runCli(["rotate-key"], { env: temp.env, fake, terminal: true, script: { confirmOldKeyDeletion: [new InterruptedError("Cancelled.")] } });
+
+    expect(result.code).toBe(EXIT.interrupted);
+    expect(result.stderr).toContain(
+      `✖ Cancelled. The new key ${TEST_SECOND_ACCESS_KEY_ID} exists and works alongside the old key ${TEST_ACCESS_KEY_ID}, which still works too.`,
+    );
+    expect(result.stderr).toContain(FINISH);
+  });
+});
+
+test("a stack torn down with --keep-state has no key to rotate: exit 2, and nothing is recreated", async () => {
+  const fake = await oneStack();
+  // What `teardown --keep-state` leaves: no resources, no outputs, a destroy as the last update.
+  const torn = fake.stacks.get(STACK)!;
+  torn.outputs = undefined;
+  const now = new Date().toISOString();
+  torn.history.push({ version: torn.history.length + 1, kind: "destroy", startTime: now, endTime: now, message: "", environment: {}, config: {}, result: "succeeded", resourceChanges: { delete: 7 } });
+  const result = await runCli(["rotate-key", "--no-input"], { env: temp.env, fake });
+
+  expect(result.code).toBe(EXIT.usage);
+  expect(result.stderr).toContain(`✖ Stack ${STACK}: resources deleted, state kept.`);
+  expect(fake.callsTo("up")).toEqual([]);
 });

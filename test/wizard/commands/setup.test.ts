@@ -1,6 +1,7 @@
 // `census-pinpoint setup` as a user runs it: the real AWS SDK calls against moto_server, the Automation
 // API against a fake Pulumi CLI, and a scripted Prompter standing in for the terminal.
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateRoleCommand, CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
 import { EventEmitter } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -105,7 +106,7 @@ describe("setup in a terminal", () => {
     expect(result.questions()).toEqual(["chooseRegion", "chooseProject", "wantsToCustomize", "confirmSetup"]);
     const summary = result.asked.find(({ question }) => question === "confirmSetup")!.args[0] as string;
     expect(summary).toContain(`AWS account:      ${MOTO_ACCOUNT_ID}`);
-    expect(summary).toContain(`census-pinpoint-staging-${MOTO_ACCOUNT_ID}-${REGION}`);
+    expect(summary).toContain(`census-pinpoint-staging-${projectId.slice(0, 8)}-${MOTO_ACCOUNT_ID}-${REGION}`);
     const labels = result.stdout().trim().split("\n").map((line) => line.split(/\s{2,}/)[0]);
     expect(labels).toEqual(["Access Key ID", "Secret Key", "Pinpoint Project ID", "S3 Staging Bucket Name", "Importer Role ARN", "AWS Region"]);
     expect(result.stdout()).toContain(TEST_SECRET_KEY);
@@ -167,7 +168,7 @@ describe("preflight refuses before anything is written", () => {
     expect(fake.callsTo("up")).toEqual([]);
   });
 
-  test("a bucket of the same account that the stack does not manage is not adopted", async () => {
+  test("a bucket of the same account that the stack does not hold is not adopted: exit 2 naming the flag", async () => {
     const s3 = new S3Client({ region: REGION, forcePathStyle: true });
     await s3.send(new CreateBucketCommand({ Bucket: "existing-staging", CreateBucketConfiguration: { LocationConstraint: REGION } }));
     s3.destroy();
@@ -175,8 +176,37 @@ describe("preflight refuses before anything is written", () => {
     const result = run([...flags(), "--bucket-name", "existing-staging", "--no-input", "--yes"], { fake });
 
     expect(await result.code).toBe(EXIT.usage);
-    expect(result.stderr()).toContain('The S3 bucket "existing-staging" already exists in your account');
+    expect(result.stderr()).toContain('✖ The S3 bucket name "existing-staging" is taken: it was made outside this stack.');
+    expect(result.stderr()).toContain("Pick other names with --bucket-name <name>. Nothing was created");
     expect(fake.callsTo("up")).toEqual([]);
+  });
+
+  test("a role another census-pinpoint stack made, and a user made by hand, stop setup before anything is written, naming who holds them and the flags", async () => {
+    const iam = new IAMClient({ region: REGION });
+    const other = "fedcba9876543210fedcba9876543210";
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: `CensusPinpointSegmentImporter-${projectId.slice(0, 8)}`,
+        AssumeRolePolicyDocument: trust,
+        Tags: [
+          { Key: "managed-by", Value: "census-pinpoint" },
+          { Key: "pinpoint-project", Value: other },
+        ],
+      }),
+    );
+    await iam.send(new CreateUserCommand({ UserName: "ann" }));
+    iam.destroy();
+    const fake = new FakePulumi();
+    const result = run([...flags(), "--census-user-name", "ann", "--no-input", "--yes"], { fake });
+
+    expect(await result.code).toBe(EXIT.usage);
+    expect(result.stderr()).toContain(
+      `✖ The IAM role name "CensusPinpointSegmentImporter-${projectId.slice(0, 8)}" is taken: the census-pinpoint stack of Pinpoint project ${other} made it.\nThe IAM user name "ann" is taken: it was made outside this stack.`,
+    );
+    expect(result.stderr()).toContain("Pick other names with --importer-role-name <name> and --census-user-name <name>.");
+    expect(fake.callsTo("up")).toEqual([]);
+    expect(fake.callsTo("stack init")).toEqual([]);
   });
 
   test("an existing --output-file is refused before any work unless --force; the file is written 0600", async () => {

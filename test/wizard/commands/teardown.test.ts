@@ -17,7 +17,7 @@ import { scriptedPrompter, type Script } from "../../helpers/scriptedPrompter.js
 import { STACK, useTempHome } from "../pulumi/setup.js";
 import { OTHER_PROJECT_ID, seedStack } from "./dayTwo.js";
 
-const BUCKET = `census-pinpoint-staging-${MOTO_ACCOUNT_ID}-us-east-1`;
+const BUCKET = `census-pinpoint-staging-01234567-${MOTO_ACCOUNT_ID}-us-east-1`;
 const BY_FLAGS = ["teardown", "--region", "us-east-1", "--project-id", TEST_PROJECT_ID];
 const temp = useTempHome();
 useMoto();
@@ -72,10 +72,11 @@ describe("confirmation", () => {
     const [expected, message] = result.asked.find(({ question }) => question === "confirmTypedText")!.args as [string, string];
     expect(expected).toBe(TEST_PROJECT_ID);
     expect(message).toBe(`Type the project ID ${TEST_PROJECT_ID} to confirm`);
-    expect(result.stderr).toContain(`Teardown deletes these 5 resources of stack ${STACK}:`);
-    expect(result.stdout).toMatch(/TYPE\s+NAME\n/);
-    expect(result.stdout).toMatch(/aws:s3\/bucket:Bucket\s+staging-bucket/);
-    expect(result.stdout).toMatch(/aws:iam\/accessKey:AccessKey\s+census-access-key/);
+    expect(result.stderr).toContain(`Teardown deletes these 4 resources of stack ${STACK}:`);
+    expect(result.stdout).toMatch(/RESOURCE\s+PULUMI NAME\n/);
+    expect(result.stdout).toMatch(/S3 bucket \S+\s+staging-bucket/);
+    expect(result.stdout).toMatch(/access key census-access-key of user \S+\s+census-access-key/);
+    expect(result.stdout).not.toContain("CensusPinpointStaging");
     expect(result.stdout).not.toContain("pulumi:providers");
     expect(pulumiCommands(fake)).toEqual(["destroy --preview-only", "destroy --yes --skip-preview", `stack rm --yes ${STACK}`]);
   });
@@ -106,7 +107,7 @@ describe("teardown with --yes", () => {
     expect(existsSync(workDir())).toBe(false);
     expect(result.stderr).toContain(`Using AWS account ${MOTO_ACCOUNT_ID}`);
     expect(result.stderr).toMatch(/✔ deleted aws:s3\/bucket:Bucket staging-bucket/);
-    expect(result.stderr).toContain(`Stack ${STACK} is torn down: 5 resources deleted, the stack and its work dir ${workDir()} removed.`);
+    expect(result.stderr).toContain(`Stack ${STACK} is torn down: 4 resources deleted, the stack and its work dir ${workDir()} removed.`);
     expect(result.stdout).toContain("Checked in AWS after the teardown:");
     for (const line of [
       `✔ S3 bucket ${BUCKET}: gone`,
@@ -127,7 +128,7 @@ describe("teardown with --yes", () => {
     expect(result.code).toBe(EXIT.ok);
     const document = JSON.parse(result.stdout);
     expect(document).toMatchObject({ stackName: STACK, status: "torn-down", stackRemoved: true, workDirRemoved: true, leftovers: [] });
-    expect(document.deleted).toHaveLength(5);
+    expect(document.deleted).toHaveLength(4);
     expect(document.deleted).toContainEqual({ type: "aws:iam/role:Role", name: "importer-role" });
   });
 

@@ -143,18 +143,34 @@ describe("any other failed command", () => {
     const error = toCliError(upFailure({ stderr: "error: update failed" }), { stackName: STACK, resumeCommand: RESUME, failures }) as PulumiError;
     expect(error.message).toBe("Could not create staging-bucket (aws:s3/bucket:Bucket): BucketAlreadyExists: taken\nCould not update importer-role (aws:iam/role:Role).");
   });
+
+  test("a name taken by something outside the stack names the flag, not a re-run that would fail the same way", () => {
+    const failures = [{ op: "create", type: "aws:iam/user:User", name: "census-user", error: "creating IAM User (ann): operation error IAM: CreateUser, api error EntityAlreadyExists: User with name ann already exists." }];
+    const error = toCliError(upFailure({ stderr: "error: update failed" }), { stackName: STACK, resumeCommand: RESUME, failures }) as PulumiError;
+    expect(error.hint).toBe("A name the stack wants is taken by something outside it: pick another with --census-user-name <name>. census-pinpoint never takes over what its stack did not create.");
+    expect(error.hint).not.toContain("Re-running");
+  });
 });
 
 test("an interrupted update is an InterruptedError whatever the CLI said", () => {
-  const error = toCliError(upFailure({ stderr: "error: update canceled" }), { stackName: STACK, resumeCommand: RESUME, interrupted: true });
+  const error = toCliError(upFailure({ stderr: "error: update canceled" }), { stackName: STACK, resumeCommand: RESUME, interruptedBy: "SIGINT" });
   expect(error).toBeInstanceOf(InterruptedError);
   expect((error as InterruptedError).exitCode).toBe(EXIT.interrupted);
   expect((error as InterruptedError).hint).toBe(`Run \`${RESUME}\` to resume where it stopped.`);
+});
+
+test.each([
+  ["SIGTERM", EXIT.terminated],
+  ["SIGHUP", EXIT.hungUp],
+] as const)("an update stopped by %s says so and exits %i", (signal, code) => {
+  const error = toCliError(upFailure({ stderr: "error: update canceled" }), { stackName: STACK, resumeCommand: RESUME, interruptedBy: signal }) as InterruptedError;
+  expect(error.message).toBe(`The update of stack ${STACK} was interrupted by ${signal}; resources it was changing may be half-done.`);
+  expect(error.exitCode).toBe(code);
 });
 
 test("errors that are not Pulumi's, and typed ones, come back unchanged", () => {
   const plain = new TypeError("boom");
   const typed = new UsageError("bad");
   expect(toCliError(plain, { stackName: STACK })).toBe(plain);
-  expect(toCliError(typed, { interrupted: true })).toBe(typed);
+  expect(toCliError(typed, { interruptedBy: "SIGINT" })).toBe(typed);
 });

@@ -1,5 +1,5 @@
 // After a run killed mid-update: which half-created resources census-pinpoint can look up in AWS, by
-// the ID the AWS provider gives them. (The whole recovery runs on the real engine in killedRun.e2e.)
+// the ID the AWS provider gives them. (The whole recovery runs on the real engine in stoppedRuns.e2e.)
 import { providerId } from "../../../wizard/pulumi/interruptedCreates.js";
 import { parseStackState, type StateResource } from "../../../wizard/pulumi/stackState.js";
 

@@ -77,10 +77,13 @@ describe("deployStack", () => {
 
     expect(workDir).toBe(join(temp.home, "workspaces", STACK));
     expect(statSync(join(temp.home, "state")).isDirectory()).toBe(true);
+    // Only the look for an existing stack runs before a passphrase is generated for the new one.
+    expect(fake.calls[0]!.args.slice(0, 2)).toEqual(["stack", "select"]);
+    expect(fake.calls[0]!.env.PULUMI_CONFIG_PASSPHRASE_FILE).toBeUndefined();
     for (const call of fake.calls) {
       expect(call.cwd).toBe(workDir);
       expect(call.env.PULUMI_BACKEND_URL).toBe(`file://${join(temp.home, "state")}`);
-      expect(call.env.PULUMI_CONFIG_PASSPHRASE_FILE).toBe(join(temp.home, "passphrase"));
+      if (call !== fake.calls[0]) expect(call.env.PULUMI_CONFIG_PASSPHRASE_FILE).toBe(join(temp.home, "passphrase"));
     }
     // What lets `pulumi -C <workDir> stack output` find the same stack.
     const project = readFileSync(join(workDir, "Pulumi.yaml"), "utf8");
@@ -149,14 +152,14 @@ describe("deployStack", () => {
   test("a failed resource becomes a PulumiError naming it, the AWS error, and that re-running resumes", async () => {
     const fake = new FakePulumi();
     const awsError =
-      "error: 1 error occurred:\n\t* creating IAM User (census-pinpoint-01234567): operation error IAM: CreateUser, https response error StatusCode: 409, RequestID: 1b2c, EntityAlreadyExists: User with name census-pinpoint-01234567 already exists.\n";
+      "error: 1 error occurred:\n\t* creating IAM User (census-pinpoint-01234567): operation error IAM: CreateUser, https response error StatusCode: 400, RequestID: 1b2c, Throttling: Rate exceeded\n";
     fake.failNext("up", { stderr: "error: update failed", events: failedResourceEvents(STACK, "create", "aws:iam/user:User", "census-user", awsError) });
 
     const error = await deployStack({ env: temp.env }, INPUTS, { onProgress: () => {}, pulumiCommand: fake, resumeCommand: "census-pinpoint setup --yes" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PulumiError);
     expect((error as PulumiError).exitCode).toBe(EXIT.pulumi);
     expect((error as PulumiError).message).toBe(
-      "Could not create census-user (aws:iam/user:User): creating IAM User (census-pinpoint-01234567): operation error IAM: CreateUser, https response error StatusCode: 409, RequestID: 1b2c, EntityAlreadyExists: User with name census-pinpoint-01234567 already exists.",
+      "Could not create census-user (aws:iam/user:User): creating IAM User (census-pinpoint-01234567): operation error IAM: CreateUser, https response error StatusCode: 400, RequestID: 1b2c, Throttling: Rate exceeded",
     );
     expect((error as PulumiError).hint).toContain("Re-running `census-pinpoint setup --yes` resumes where it stopped.");
   });
@@ -223,7 +226,8 @@ describe("readStackValues", () => {
     const fake = new FakePulumi();
     fake.stacks.set(STACK, { config: {}, history: [] });
     const error = await readStackValues({ env: temp.env, ...INPUTS }, { showSecrets: false, pulumiCommand: fake }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PulumiError);
-    expect((error as PulumiError).message).toMatch(new RegExp(`^Stack ${STACK} lacks the outputs accessKeyId, secretAccessKey, `));
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe(`Stack ${STACK} has no outputs yet: its first update never completed.`);
+    expect((error as UsageError).hint).toContain("census-pinpoint setup --region us-east-1 --project-id");
   });
 });

@@ -1,0 +1,27 @@
+/**
+ * The inline program census-pinpoint runs: the stack `pulumi up` runs too (infra/stack.ts), with the
+ * component's `protect` off, because census-pinpoint shows the plan and asks for its own consent before
+ * anything is replaced or deleted, and its teardown must be able to delete. Imported when the CLI asks
+ * for the program, so start-up stays light.
+ */
+import type { ConfigMap, PulumiFn } from "@pulumi/pulumi/automation/index.js";
+import type { CensusPinpointStagingArgs } from "../../infra/component.js";
+import { CONFIG_KEYS, type ConfigKey } from "../../infra/config.js";
+import { PROJECT_NAME } from "../../infra/names.js";
+
+export function stackProgram(overrides: Partial<CensusPinpointStagingArgs> = {}): PulumiFn {
+  return async () => (await import("../../infra/stack.js")).censusPinpointStack({ ...overrides, protect: false });
+}
+
+/**
+ * The component arguments a config would give the program, so a preview can show what writing that
+ * config and updating would do, before anything is written.
+ */
+export function configOverrides(config: ConfigMap): Partial<CensusPinpointStagingArgs> {
+  const overrides: Record<string, string> = {};
+  for (const key of CONFIG_KEYS as readonly ConfigKey[]) {
+    const value = config[`${PROJECT_NAME}:${key}`]?.value;
+    if (value !== undefined && value !== "" && key !== "protect") overrides[key] = value;
+  }
+  return overrides as Partial<CensusPinpointStagingArgs>;
+}
