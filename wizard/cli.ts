@@ -39,7 +39,7 @@ const FLAGS = {
   region: ["--region <region>", "region of the Pinpoint project (default: AWS_REGION)"],
   profile: ["--profile <name>", "AWS named profile (default: AWS_PROFILE)"],
   accountId: ["--account-id <id>", "AWS account ID, when no AWS credentials are available"],
-  bucketName: ["--bucket-name <name>", "staging bucket (default: census-pinpoint-staging-<account>-<region>)"],
+  bucketName: ["--bucket-name <name>", "staging bucket (default: census-pinpoint-staging-<id8>-<account>-<region>)"],
   expirationDays: ["--expiration-days <days>", "days after which staged files expire, 1-3650 (default: 7)"],
   importerRoleName: ["--importer-role-name <name>", "role Pinpoint assumes (default: CensusPinpointSegmentImporter-<id8>)"],
   censusUserName: ["--census-user-name <name>", "IAM user whose key Census holds (default: census-pinpoint-<id8>)"],

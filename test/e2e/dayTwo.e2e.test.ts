@@ -1,6 +1,6 @@
 // The day-2 commands as CI runs them: the built CLI through pipes, one after the other on a stack that
 // setup made in moto through the real Pulumi CLI and the test provider. Each step reads what the one before left.
-import { ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import { DeleteAccessKeyCommand, ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import { runPiped, useE2e } from "./harness.js";
 
@@ -58,3 +58,35 @@ test("setup, credentials, verify, rotate-key in two phases, list and teardown on
   const after = await cli(["list", "--json"]);
   expect(JSON.parse(after.stdout)).toEqual({ stacks: [] });
 }, 180_000);
+
+test("rotate-key never leaves Census without a key: a new key deleted out of band stops --finish; a stack torn down with --keep-state is not rotated", async () => {
+  await e2e.reset();
+  const projectId = await e2e.createPinpointProject(REGION, "Rotation");
+  const stack = ["--region", REGION, "--project-id", projectId];
+  const userName = `census-pinpoint-${projectId.slice(0, 8)}`;
+  const { iam } = e2e.aws(REGION);
+  const keys = async () => (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata?.map((key) => key.AccessKeyId).sort();
+  const setup = await cli(["setup", "--no-input", "--yes", "--json", "--skip-verify", ...stack]);
+  const old = (JSON.parse(setup.stdout) as { accessKeyId: string }).accessKeyId;
+  const started = JSON.parse((await cli(["rotate-key", "--no-input", "--json", ...stack])).stdout) as { accessKeyId: string };
+
+  await iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: started.accessKeyId }));
+  const refused = await cli(["rotate-key", "--finish", "--yes", "--no-input", ...stack]);
+  expect(refused.code).toBe(5);
+  expect(refused.stderr).toContain(`The new access key ${started.accessKeyId} of user ${userName} is not in IAM (it was deleted outside census-pinpoint)`);
+  expect(await keys()).toEqual([old]);
+
+  const again = await cli(["rotate-key", "--no-input", "--json", ...stack]);
+  expect(again.code).toBe(0);
+  const replacement = (JSON.parse(again.stdout) as { accessKeyId: string }).accessKeyId;
+  const finished = await cli(["rotate-key", "--finish", "--yes", "--no-input", ...stack]);
+  expect({ code: finished.code, stderr: finished.stderr }).toEqual({ code: 0, stderr: expect.stringContaining(`Old key ${old}: `) });
+  expect(await keys()).toEqual([replacement]);
+
+  expect((await cli(["teardown", "--keep-state", "--yes", "--no-input", ...stack])).code).toBe(0);
+  const kept = await cli(["rotate-key", "--no-input", ...stack]);
+  expect(kept.code).toBe(2);
+  expect(kept.stderr).toContain(`Stack ${REGION}-${projectId}: resources deleted, state kept.`);
+  expect(JSON.parse((await cli(["list", "--json"])).stdout)).toMatchObject({ stacks: [expect.objectContaining({ projectId, note: "resources deleted, state kept" })] });
+  await expect(iam.send(new ListAccessKeysCommand({ UserName: userName }))).rejects.toMatchObject({ name: "NoSuchEntityException" });
+}, 240_000);

@@ -43,7 +43,7 @@ test("an S3 backend: setup, list, credentials and teardown keep the state in the
   expect(JSON.parse((await cli(["list", "--json", ...backend], passphrase)).stdout)).toMatchObject({ stacks: [] });
 }, 180_000);
 
-test("the stack's passphrase: a wrong one and a missing one are each named, exit 2, and nothing is shown or changed", async () => {
+test("the stack's passphrase: a wrong one and a missing one are each named, exit 2, nothing is shown or changed, and no new passphrase is made", async () => {
   const projectId = await e2e.createPinpointProject(REGION, "Secrets");
   const stack = ["--region", REGION, "--project-id", projectId];
   const setup = await cli(["setup", "--no-input", "--yes", "--json", "--skip-verify", ...stack], { PULUMI_CONFIG_PASSPHRASE: "right" });
@@ -55,9 +55,16 @@ test("the stack's passphrase: a wrong one and a missing one are each named, exit
   expect(wrong.stderr).toContain(`The passphrase does not unlock the secrets of stack ${REGION}-${projectId}.`);
   expect(wrong.stderr).toContain("This run used PULUMI_CONFIG_PASSPHRASE.");
 
+  // No passphrase anywhere: the stack exists, so no new one is generated (it could not read the secrets).
   const missing = await cli(["setup", "--no-input", "--yes", "--skip-verify", ...stack]);
   expect(missing.code).toBe(2);
-  expect(missing.stderr).toContain(`Pulumi needs the passphrase that encrypts the secrets of stack ${REGION}-${projectId}.`);
+  expect(missing.stderr).toContain(
+    "No passphrase for the secrets of stack <stack>: PULUMI_CONFIG_PASSPHRASE and PULUMI_CONFIG_PASSPHRASE_FILE are not set, and <home>/passphrase does not exist."
+      .replace("<stack>", `${REGION}-${projectId}`)
+      .replace("<home>", e2e.home),
+  );
+  expect(missing.stderr).toContain("restore");
+  expect(existsSync(join(e2e.home, "passphrase"))).toBe(false);
   expect(`${wrong.stderr}${missing.stderr}`).not.toContain(secretAccessKey);
 
   const right = await cli(["credentials", "--show-secret", "--json", ...stack], { PULUMI_CONFIG_PASSPHRASE: "right" });

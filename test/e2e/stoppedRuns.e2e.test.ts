@@ -31,32 +31,33 @@ function lockFiles(stack: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith(".json")) : [];
 }
 
-describe.each([
-  ["SIGTERM", 143],
-  ["SIGHUP", 129],
-] as const)("%s during provisioning", (signal, code) => {
-  test(`stops the update safely: exit ${code}, one message with the resume command, no lock left; the resume finishes the job`, async () => {
-    await e2e.reset();
-    const projectId = await e2e.createPinpointProject(REGION, `Stopped by ${signal}`);
-    const stack = `${REGION}-${projectId}`;
-    const args = ["setup", "--no-input", "--yes", "--skip-verify", "--region", REGION, "--project-id", projectId];
-    const run = startPiped(args, e2e.env({ extra: { CENSUS_TEST_PROVIDER_DELAY_MS: "1500" } }));
-    await until(() => run.stderr.includes("creating aws:"), "the update to start");
-    // To the whole process group, as a supervisor or a closing terminal sends it.
-    run.killGroup(signal);
-    const stopped = await run.result;
-    expect(stopped.code).toBe(code);
-    expect(stopped.stderr).toContain(`${signal} received: stopping safely`);
-    expect(stopped.stderr).toContain(`The update of stack ${stack} was interrupted by ${signal}; resources it was changing may be half-done.`);
-    expect(stopped.stderr.match(/to resume where it stopped/g)).toHaveLength(1);
-    expect(lockFiles(stack)).toEqual([]);
-    const resume = /Run `census-pinpoint (setup [^`]+)` to resume where it stopped\./.exec(stopped.stderr)?.[1];
+/** A stop signal to the whole process group mid-update, as a supervisor or a closing terminal sends it. */
+async function stopsSafely(signal: "SIGTERM" | "SIGHUP", code: number): Promise<void> {
+  await e2e.reset();
+  const projectId = await e2e.createPinpointProject(REGION, `Stopped by ${signal}`);
+  const stack = `${REGION}-${projectId}`;
+  const args = ["setup", "--no-input", "--yes", "--skip-verify", "--region", REGION, "--project-id", projectId];
+  const run = startPiped(args, e2e.env({ extra: { CENSUS_TEST_PROVIDER_DELAY_MS: "1500" } }));
+  await until(() => run.stderr.includes("creating aws:"), "the update to start");
+  run.killGroup(signal);
+  const stopped = await run.result;
+  expect(stopped.code).toBe(code);
+  expect(stopped.stderr).toContain(`${signal} received: stopping safely`);
+  expect(stopped.stderr).toContain(
+    "The update of stack <stack> was interrupted by <signal>; resources it was changing may be half-done.".replace("<stack>", stack).replace("<signal>", signal),
+  );
+  expect(stopped.stderr.match(/to resume where it stopped/g)).toHaveLength(1);
+  expect(lockFiles(stack)).toEqual([]);
+  const resume = /Run `census-pinpoint (setup [^`]+)` to resume where it stopped\./.exec(stopped.stderr)?.[1];
 
-    const resumed = await runPiped(resume!.split(" "), e2e.env(), { timeoutMs: 60_000 });
-    expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
-    expect(resumed.stdout).toContain("Access Key ID");
-  }, 120_000);
-});
+  const resumed = await runPiped(resume!.split(" "), e2e.env(), { timeoutMs: 60_000 });
+  expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+  expect(resumed.stdout).toContain("Access Key ID");
+}
+
+test("SIGTERM during provisioning stops the update safely: exit 143, one message with the resume command, no lock left; the resume finishes the job", () => stopsSafely("SIGTERM", 143), 120_000);
+
+test("SIGHUP during provisioning stops the update safely: exit 129, one message with the resume command, no lock left; the resume finishes the job", () => stopsSafely("SIGHUP", 129), 120_000);
 
 test("a second setup while one is updating the stack is refused as locked, and the first one finishes", async () => {
   await e2e.reset();

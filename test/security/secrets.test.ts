@@ -6,6 +6,8 @@
 // an explicit --output-file. Failures are run with --verbose: raw engine output and error details
 // must be masked too. (The driver layer's own check is test/wizard/pulumi/secrets.test.ts.)
 import { CreateAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
+import { GetAccessKeyLastUsedCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import { mockClient } from "aws-sdk-client-mock";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -83,6 +85,24 @@ function leaks(run: Run, { shown = [], allowedFile }: { shown?: string[]; allowe
   return found;
 }
 
+/**
+ * `rotate-key --finish` asks IAM for the stack's keys before it deletes one; the fake's keys exist only
+ * in its outputs, so for that command IAM (and only IAM) answers with them.
+ */
+async function withIamHoldingKeysOf<T>(fake: FakePulumi, run: () => Promise<T>): Promise<T> {
+  const outputs = fake.stacks.get(stack)?.outputs ?? {};
+  const iam = mockClient(IAMClient);
+  iam.on(ListAccessKeysCommand).resolves({
+    AccessKeyMetadata: [outputs.previousAccessKeyId, outputs.accessKeyId].flatMap((id) => (id ? [{ AccessKeyId: id, Status: "Active" as const }] : [])),
+  });
+  iam.on(GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { LastUsedDate: new Date("2026-11-30T08:00:00Z"), ServiceName: "s3", Region: REGION } });
+  try {
+    return await run();
+  } finally {
+    iam.restore();
+  }
+}
+
 /** `setup` with the values of this test's project; the connection test is left to `verify`. */
 const setupFlags = () => ["setup", "--region", REGION, "--project-id", projectId, "--skip-verify"];
 
@@ -125,7 +145,7 @@ describe("every command, as it succeeds", () => {
     await expectRun(["rotate-key", "--no-input", "--json", "--verbose"], { shown: [ROTATED_SECRET] });
     await expectRun(["rotate-key"], { terminal: true, script: { confirmOldKeyDeletion: [false] }, shown: [ROTATED_SECRET] });
     await expectRun(["credentials", "--show-secret", "--json"], { shown: [ROTATED_SECRET] });
-    await expectRun(["rotate-key", "--finish", "--yes", "--no-input", "--json", "--verbose"]);
+    await withIamHoldingKeysOf(fake, () => expectRun(["rotate-key", "--finish", "--yes", "--no-input", "--json", "--verbose"]));
     await expectRun(["teardown", "--yes", "--no-input", "--json", "--verbose"]);
 
     expect(found).toEqual([]);
@@ -180,7 +200,7 @@ describe("failures, with --verbose", () => {
     const resumed = await cli(["rotate-key", "--no-input", "--json"], fake);
     expect(resumed.code).toBe(EXIT.ok);
     found.push(...leaks(resumed, { shown: [ROTATED_SECRET] }));
-    await failing(["rotate-key", "--finish", "--yes", "--no-input"], "up", EXIT.pulumi);
+    await withIamHoldingKeysOf(fake, () => failing(["rotate-key", "--finish", "--yes", "--no-input"], "up", EXIT.pulumi));
     await failing(["teardown", "--yes", "--no-input", "--json"], "destroy --yes", EXIT.pulumi, [
       ...failedResourceEvents(stack, "delete", "aws:iam/accessKey:AccessKey", "census-access-key", `error: deleting IAM Access Key: echoed ${CENSUS_SECRET}`),
     ]);

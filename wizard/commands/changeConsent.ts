@@ -25,7 +25,10 @@ export interface ConsentScope {
 /** The plan as lines for stderr (stdout is for the command's result). */
 export function planLines(stackName: string, plan: readonly PlannedChange[]): string[] {
   if (plan.length === 0) return [`Stack ${stackName} is as it should be in AWS: this update changes nothing.`];
-  return [`What this update does to stack ${stackName}:`, ...plan.map((change) => `  ${MARKS[change.op]}  ${change.description}`)];
+  return [
+    `What this update does to stack ${stackName}:`,
+    ...plan.map((change) => `  ${MARKS[change.op]}  ${change.description}${change.becomes ? ` → ${change.becomes}` : ""}`),
+  ];
 }
 
 async function filesIn(aws: AwsTarget, bucket: string | undefined): Promise<string> {
@@ -45,7 +48,9 @@ export async function consequence(change: PlannedChange, aws: AwsTarget): Promis
   const census = replaced ? "Census stops syncing until you paste the new key into it" : "Census can no longer sync with it";
   switch (change.type) {
     case "aws:s3/bucket:Bucket":
-      return `The ${change.description} is ${done}, with ${await filesIn(aws, change.id)}${replaced ? "; Census must then be given the new bucket name" : ""}.`;
+      return replaced
+        ? `The ${change.description} is replaced by ${change.becomes ?? "a new one"}, and deleted with ${await filesIn(aws, change.id)}; Census must then be given the new bucket name.`
+        : `The ${change.description} is deleted, with ${await filesIn(aws, change.id)}.`;
     case "aws:iam/user:User":
       return `The ${change.description} is ${done}, and the access key Census uses with it: ${census}.`;
     default:

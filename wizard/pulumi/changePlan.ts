@@ -20,8 +20,10 @@ export interface PlannedChange {
   type: string;
   /** Pulumi's name for it in the stack. */
   name: string;
-  /** The resource in words, with its AWS name. */
+  /** The resource in words, with its AWS name: the one that exists, or for a create the one to be. */
   description: string;
+  /** For a rename (an update or a replacement under another AWS name): the resource it becomes, in words. */
+  becomes?: string;
   /** Its ID in AWS when it exists (a bucket's name, an access key's ID). */
   id?: string;
 }
@@ -35,11 +37,16 @@ export function plannedChange(event: EngineEvent): PlannedChange | undefined {
   // Components and Pulumi's own bookkeeping exist only in the state.
   if (!op || !(metadata.new?.custom ?? metadata.old?.custom) || metadata.type.startsWith("pulumi:")) return undefined;
   const id = metadata.old?.id || undefined;
+  const existing = metadata.old ? describeResource(metadata.type, { inputs: metadata.old.inputs, outputs: metadata.old.outputs, id }) : undefined;
+  // An update keeps the resource (and its ID); a replacement makes a new one.
+  const wanted = describeResource(metadata.type, { inputs: metadata.new?.inputs, id: op === "update" ? id : undefined });
+  const becomes = (op === "replace" || op === "update") && existing !== undefined && wanted !== existing ? wanted : undefined;
   return {
     op,
     type: metadata.type,
     name: resourceName(metadata.urn),
-    description: describeResource(metadata.type, { inputs: metadata.new?.inputs, outputs: metadata.old?.outputs, id }),
+    description: existing ?? wanted,
+    ...(becomes ? { becomes } : {}),
     ...(id ? { id } : {}),
   };
 }

@@ -38,7 +38,7 @@ export async function checkImporterRole(scope: VerifyScope, session: AdminSessio
         check.trust.failed(
           `There is no role ${scope.roleName} in account ${scope.accountId}`,
           keyProfileOf(scope) === undefined
-            ? "Run `census-pinpoint setup` again for this stack: it recreates the role (then check that Census has its ARN)."
+            ? `Run \`census-pinpoint setup --region ${scope.input.region} --project-id ${scope.input.projectId}\` again: it recreates the role (then check that Census has its ARN).`
             : "Check the ARN passed with --role-arn (IAM → Roles → the role → ARN), or create the role (`census-pinpoint setup` does).",
         ),
         check.conditions.skipped("there is no role"),

@@ -202,7 +202,10 @@ describe("preflight refuses before anything is written", () => {
 
     expect(await result.code).toBe(EXIT.usage);
     expect(result.stderr()).toContain(
-      `✖ The IAM role name "CensusPinpointSegmentImporter-${projectId.slice(0, 8)}" is taken: the census-pinpoint stack of Pinpoint project ${other} made it.\nThe IAM user name "ann" is taken: it was made outside this stack.`,
+      '✖ The IAM role name "CensusPinpointSegmentImporter-<project8>" is taken: the census-pinpoint stack of Pinpoint project fedcba9876543210fedcba9876543210 made it.\nThe IAM user name "ann" is taken: it was made outside this stack.'.replace(
+        "<project8>",
+        projectId.slice(0, 8),
+      ),
     );
     expect(result.stderr()).toContain("Pick other names with --importer-role-name <name> and --census-user-name <name>.");
     expect(fake.callsTo("up")).toEqual([]);

@@ -147,6 +147,9 @@ describe("any other failed command", () => {
   test("a name taken by something outside the stack names the flag, not a re-run that would fail the same way", () => {
     const failures = [{ op: "create", type: "aws:iam/user:User", name: "census-user", error: "creating IAM User (ann): operation error IAM: CreateUser, api error EntityAlreadyExists: User with name ann already exists." }];
     const error = toCliError(upFailure({ stderr: "error: update failed" }), { stackName: STACK, resumeCommand: RESUME, failures }) as PulumiError;
+    expect(error.message).toBe(
+      "Could not create census-user (aws:iam/user:User): creating IAM User (ann): operation error IAM: CreateUser, api error EntityAlreadyExists: User with name ann already exists.",
+    );
     expect(error.hint).toBe("A name the stack wants is taken by something outside it: pick another with --census-user-name <name>. census-pinpoint never takes over what its stack did not create.");
     expect(error.hint).not.toContain("Re-running");
   });

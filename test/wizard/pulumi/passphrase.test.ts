@@ -74,6 +74,6 @@ test("a PULUMI_CONFIG_PASSPHRASE_FILE that does not exist, or is a folder, is a 
   const folder = join(temp.home, "secrets");
   mkdirSync(folder);
   await expect(resolvePassphrase({ ...temp.env, PULUMI_CONFIG_PASSPHRASE_FILE: folder })).rejects.toThrow(
-    `PULUMI_CONFIG_PASSPHRASE_FILE ${folder} is a folder, not a file holding the passphrase.`,
+    "PULUMI_CONFIG_PASSPHRASE_FILE <file> is a folder, not a file holding the passphrase.".replace("<file>", folder),
   );
 });
