@@ -21,10 +21,11 @@ export type CensusPinpointStagingArgs = StagingInputs & {
   tags?: Record<string, string>;
   /**
    * Pulumi's `protect` on the staging bucket, the Census user and its current access key (default
-   * true): an update that would replace or delete one of them (a new bucket name, a key for another
-   * user) fails instead of deleting the bucket's files or the key Census holds, until you unprotect it
-   * on purpose (`pulumi state unprotect <urn>`). Key rotation still works: the previous key is not
-   * protected. The census-pinpoint CLI turns it off and asks for consent itself.
+   * true; Pulumi passes it on to their children: the bucket's settings, the user's group membership):
+   * an update that would replace or delete one of them (a new bucket name, a key for another user)
+   * fails instead of deleting the bucket's files or the key Census holds, until you turn it off on
+   * purpose. Key rotation still works: the previous key is explicitly not protected. The
+   * census-pinpoint CLI turns it off and asks for consent itself.
    */
   protect?: boolean;
 };

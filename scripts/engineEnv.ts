@@ -2,8 +2,9 @@
  * `npm run --silent engine:env`: builds what the tests need and is missing, then prints the shell
  * `export` lines that put it in use (the test suite applies exactly these lines):
  *
- * - the real Pulumi CLI, built from Pulumi's Go modules at the version test/engine/cli/go.mod pins
- *   (the version of @pulumi/pulumi, which is also what the wizard offers to install);
+ * - the real Pulumi CLI and its Node.js language host, built from Pulumi's Go modules at the version
+ *   test/engine/cli/go.mod pins (the version of @pulumi/pulumi, which is also what the wizard offers
+ *   to install);
  * - a PULUMI_HOME whose plugin cache holds the moto-backed test provider under the exact version
  *   @pulumi/aws asks for (test/engine/provider: the real AWS provider cannot be built here);
  * - moto_server, from the Python package index at a pinned version, in a virtual environment.
@@ -43,25 +44,38 @@ function onPath(command: string, needFor: string): void {
   if (found.error) throw new SetupFailure(`${command} is not on PATH: it is needed to ${needFor}.`);
 }
 
-/** Builds `pulumi` once per version (with the version stamped, as upstream's release build does). */
+/**
+ * The Go packages built into the CLI's folder: the CLI from Pulumi's module, and the Node.js language
+ * host (which `pulumi up` of a Pulumi.yaml project and policy packs run through) from upstream's source
+ * kept in test/engine/cli/pulumi-language-nodejs: its own module is not served by the module proxy.
+ * The CLI takes a language host found next to itself without the warning it prints for one on PATH.
+ */
+const ENGINE_BINARIES = [
+  { name: "pulumi", pkg: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi" },
+  { name: "pulumi-language-nodejs", pkg: "./pulumi-language-nodejs" },
+];
+
+/** Builds the engine's binaries once per version (with the version stamped, as upstream's release build does). */
 function pulumiCli(): string {
   const version = pinnedPulumiVersion();
   const binDir = join(CACHE, `pulumi-${version}`, "bin");
-  const binary = join(binDir, "pulumi");
-  if (existsSync(binary)) return binDir;
+  const missing = ENGINE_BINARIES.filter(({ name }) => !existsSync(join(binDir, name)));
+  if (missing.length === 0) return binDir;
   onPath("go", "build the Pulumi CLI from Pulumi's Go modules (Go 1.25 or newer, with the Go module proxy reachable)");
-  say(`building the Pulumi CLI ${version} from github.com/pulumi/pulumi/pkg/v3 (a first build takes several minutes)`);
-  const started = Date.now();
   mkdirSync(binDir, { recursive: true });
-  const partial = `${binary}.partial-${process.pid}`;
-  run(
-    "go",
-    ["build", "-o", partial, "-ldflags", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"],
-    { cwd: CLI_MODULE, env: { ...process.env, GOFLAGS: "-mod=readonly" } },
-  );
-  // A rename is atomic: a concurrent run sees either no CLI or a whole one.
-  renameSync(partial, binary);
-  say(`built ${binary} in ${Math.round((Date.now() - started) / 1000)} s`);
+  for (const { name, pkg } of missing) {
+    say(`building ${name} ${version} (a first build takes several minutes)`);
+    const started = Date.now();
+    const binary = join(binDir, name);
+    const partial = `${binary}.partial-${process.pid}`;
+    run("go", ["build", "-o", partial, "-ldflags", `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`, pkg], {
+      cwd: CLI_MODULE,
+      env: { ...process.env, GOFLAGS: "-mod=readonly" },
+    });
+    // A rename is atomic: a concurrent run sees either no binary or a whole one.
+    renameSync(partial, binary);
+    say(`built ${binary} in ${Math.round((Date.now() - started) / 1000)} s`);
+  }
   return binDir;
 }
 

@@ -1,6 +1,6 @@
 // `npm run --silent engine:env`, the one way in to the real engine for the tests, CI and developers.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,14 @@ test("the engine is built at the version of @pulumi/pulumi, which the wizard ins
   const [major, minor] = sdk.split(".").map(Number);
   const [minMajor, minMinor] = MINIMUM_PULUMI_VERSION.split(".").map(Number);
   expect(major! > minMajor! || (major === minMajor && minor! >= minMinor!)).toBe(true);
+});
+
+test("the language host's copied source is of the CLI's version, and builds against Pulumi's modules of that version", () => {
+  const pinned = pinnedPulumiVersion();
+  const upstream = readFileSync(new URL("cli/pulumi-language-nodejs/UPSTREAM", import.meta.url), "utf8");
+  expect(upstream).toContain(`tag ${pinned} (commit `);
+  const goMod = readFileSync(new URL("cli/go.mod", import.meta.url), "utf8");
+  expect(goMod).toMatch(new RegExp(`github\\.com/pulumi/pulumi/sdk/v3 ${pinned.replaceAll(".", "\\.")}\\n`));
 });
 
 test("without Go on PATH and nothing built yet, it stops with one line that says what is missing and prints no exports", () => {
