@@ -7,7 +7,7 @@
  * it. A second signal of any kind stops the CLI at once and exits.
  */
 import { SIGNAL_EXIT_CODES, STOP_SIGNALS, type StopSignal } from "./errors.js";
-import { stopPulumiNow } from "./pulumi/isolatedCli.js";
+import { stopPulumiNow } from "./pulumi/runningClis.js";
 
 export interface InterruptHandling {
   /** Called on the first stop signal (tell the user it is stopping safely). */

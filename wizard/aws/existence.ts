@@ -7,17 +7,7 @@ import type { AwsTarget } from "../setupInputs.js";
 import { toCliError } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
 import { awsClientConfig } from "./clients.js";
-
-/** The resource types whose provider ID census-pinpoint can compute from their inputs. */
-export const NAMED_TYPES = {
-  bucket: "aws:s3/bucket:Bucket",
-  role: "aws:iam/role:Role",
-  user: "aws:iam/user:User",
-  group: "aws:iam/group:Group",
-  policy: "aws:iam/policy:Policy",
-} as const;
-
-export type NamedType = (typeof NAMED_TYPES)[keyof typeof NAMED_TYPES];
+import { NAMED_TYPES, type NamedType } from "./namedTypes.js";
 
 function isNoSuchEntity(error: unknown): boolean {
   const { name, Code } = (error ?? {}) as { name?: unknown; Code?: unknown };

@@ -10,7 +10,8 @@ import type { AwsTarget } from "../setupInputs.js";
 import { toCliError } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
 import { awsClientConfig } from "./clients.js";
-import { existsInAccount, NAMED_TYPES, type NamedType } from "./existence.js";
+import { existsInAccount } from "./existence.js";
+import { NAMED_TYPES, type NamedType } from "./namedTypes.js";
 
 export type NameHolder =
   | { held: false }

@@ -16,7 +16,7 @@ import {
   stackName,
 } from "../../infra/names.js";
 import { partitionOf } from "../../infra/regions.js";
-import { NAMED_TYPES, type NamedType } from "../aws/existence.js";
+import { NAMED_TYPES, type NamedType } from "../aws/namedTypes.js";
 import type { CommandContext } from "../cli.js";
 import { AwsRequestError, MissingStackError, UsageError } from "../errors.js";
 import type { PulumiTarget, OpenStack } from "../pulumi/workspace.js";

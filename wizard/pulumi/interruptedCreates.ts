@@ -15,7 +15,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
 import { accessKeysOf } from "../aws/accessKeys.js";
-import { existsInAccount, NAMED_TYPES, type NamedType } from "../aws/existence.js";
+import { existsInAccount } from "../aws/existence.js";
+import { NAMED_TYPES, type NamedType } from "../aws/namedTypes.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import type { ProgressReporter } from "../progress.js";
 import type { AwsTarget } from "../setupInputs.js";

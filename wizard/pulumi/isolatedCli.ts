@@ -10,10 +10,11 @@
  * PULUMI_AUTOMATION_API, and a failure thrown as the SDK's CommandError. test/wizard/pulumi/isolatedCli
  * fails the day an SDK upgrade changes what this relies on.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { delimiter, dirname, isAbsolute } from "node:path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { loadAutomation } from "./automation.js";
+import { trackRunning } from "./runningClis.js";
 
 /** What the SDK exports at runtime but leaves out of its typings. */
 export interface SdkCommandInternals {
@@ -22,16 +23,6 @@ export interface SdkCommandInternals {
 }
 
 type OnText = ((text: string) => void) | undefined;
-
-const running = new Set<ChildProcess>();
-
-/**
- * A second stop signal: the CLI gets its second SIGINT, which makes it abandon what is in flight.
- * Called just before census-pinpoint exits at once.
- */
-export function stopPulumiNow(): void {
-  for (const child of running) child.kill("SIGINT");
-}
 
 /** execa, which the SDK runs the CLI with, strips one final newline from each stream. */
 function withoutFinalNewline(text: string): string {
@@ -47,7 +38,7 @@ export async function isolatedCli(found: PulumiCommand): Promise<PulumiCommand> 
       // The plugins bundled with the CLI must win over others on PATH.
       if (isAbsolute(found.command)) env.PATH = `${dirname(found.command)}${delimiter}${additionalEnv.PATH ?? process.env.PATH ?? ""}`;
       const child = spawn(found.command, fullArgs, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-      running.add(child);
+      const untrack = trackRunning(child);
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => {
@@ -61,7 +52,7 @@ export async function isolatedCli(found: PulumiCommand): Promise<PulumiCommand> 
       const cancel = () => child.kill("SIGINT");
       signal?.addEventListener("abort", cancel, { once: true });
       const settle = () => {
-        running.delete(child);
+        untrack();
         signal?.removeEventListener("abort", cancel);
       };
       child.on("error", (error) => {
