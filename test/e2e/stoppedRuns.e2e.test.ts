@@ -2,11 +2,12 @@
 // SIGHUP (a closed terminal) stop an update as Ctrl-C does: Pulumi finishes what is in flight, the lock
 // is released, one message names the resume command. A run killed outright (SIGKILL) leaves its lock
 // and creates Pulumi never recorded: the lock message's `pulumi cancel` clears the lock, and the next
-// `setup` finishes the job, taking back what AWS made. A second run while one works is refused.
+// `setup` finishes the job, taking back what AWS made; a state metadata file such a kill left empty is
+// removed. A second run while one works is refused.
 import { HeadBucketCommand, ListBucketsCommand } from "@aws-sdk/client-s3";
 import { ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { runPiped, startPiped, useE2e } from "./harness.js";
@@ -115,3 +116,27 @@ test("kill -9 mid-update: the next run names the stale lock and pulumi cancel, w
   const again = await runPiped(args, e2e.env(), { timeoutMs: 60_000 });
   expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: expect.stringContaining("No changes") });
 }, 180_000);
+
+test("a state metadata file left empty by a killed run, which makes Pulumi fail with \"failed to load checkpoint: EOF\", is removed with a warning and the stack works again", async () => {
+  await e2e.reset();
+  const projectId = await e2e.createPinpointProject(REGION, "Cut short");
+  const stack = `${REGION}-${projectId}`;
+  const args = ["setup", "--no-input", "--yes", "--skip-verify", "--region", REGION, "--project-id", projectId];
+  expect((await runPiped(args, e2e.env(), { timeoutMs: 60_000 })).code).toBe(0);
+  // What a kill between the truncation and the write of Go CDK's metadata file leaves.
+  const metadata = join(e2e.home, "state/.pulumi/stacks/census-pinpoint", `${stack}.json.attrs`);
+  expect(existsSync(metadata)).toBe(true);
+  writeFileSync(metadata, "");
+  const raw = spawnSync("pulumi", ["-C", join(e2e.home, "workspaces", stack), "stack", "export", "--stack", stack], { env: e2e.env(), encoding: "utf8" });
+  expect({ status: raw.status, stderr: raw.stderr }).toEqual({ status: 1, stderr: expect.stringContaining("failed to load checkpoint: EOF") });
+
+  const read = await runPiped(["credentials", "--stack", stack], e2e.env(), { timeoutMs: 60_000 });
+  expect(read.code).toBe(0);
+  expect(read.stderr).toContain(
+    `A run that was stopped abruptly left a metadata file of the state empty (.pulumi/stacks/census-pinpoint/${stack}.json.attrs), which Pulumi cannot read;`,
+  );
+  expect(read.stdout).toContain("Access Key ID");
+  const again = await runPiped(args, e2e.env(), { timeoutMs: 60_000 });
+  expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: expect.stringContaining("No changes") });
+  expect(again.stderr).not.toContain("metadata file");
+}, 120_000);

@@ -42,7 +42,7 @@ export async function credentialsCommand(flags: ParsedFlags, context: CommandCon
   const format = outputFormat(flags);
   const showSecret = flags.showSecret === true;
   const { target, ref, name } = await selectStack(flags, context);
-  const values = await readStackValues({ ...target, ...ref }, { showSecrets: showSecret, pulumiCommand: context.pulumiCommand });
+  const values = await readStackValues({ ...target, ...ref }, { showSecrets: showSecret, pulumiCommand: context.pulumiCommand, onProgress: context.render.progress });
   const { render } = context;
   switch (format) {
     case "json":

@@ -6,7 +6,6 @@ import type { OutputMap } from "@pulumi/pulumi/automation/index.js";
 import { pulumiTargetFrom } from "./flags.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
 import { CliError } from "../errors.js";
-import { silentProgress } from "../progress.js";
 import { listStacks, type StackListing } from "../pulumi/stacks.js";
 import { emptyStackError, emptyStackReason, openStack, readStackOutputs, type OpenStack, type PulumiTarget } from "../pulumi/workspace.js";
 import { stackCommandLine } from "./commandLine.js";
@@ -59,7 +58,7 @@ async function describeStack(listing: StackListing, target: PulumiTarget, contex
   let outputs: OutputMap;
   let opened: OpenStack;
   try {
-    opened = await openStack(target, listing.ref, { create: false, onProgress: silentProgress, pulumiCommand: context.pulumiCommand });
+    opened = await openStack(target, listing.ref, { create: false, onProgress: context.render.progress, pulumiCommand: context.pulumiCommand });
     outputs = await readStackOutputs(opened, { showSecrets: false });
     if (text(outputs, "accessKeyId") === undefined) {
       if (listing.updateInProgress) return { ...known, note: "update in progress" };
@@ -105,7 +104,7 @@ export async function listCommand(flags: ParsedFlags, context: CommandContext): 
   const { render } = context;
   const target = pulumiTargetFrom(flags, context);
   render.progress({ kind: "step", message: "Reading the stacks in the backend" });
-  const listings = await listStacks(target, { pulumiCommand: context.pulumiCommand });
+  const listings = await listStacks(target, { pulumiCommand: context.pulumiCommand, onProgress: render.progress });
   const now = Date.now();
   // One stack at a time: parallel Pulumi CLI runs from one process are not reliable (pulumi/pulumi#10523).
   const rows: StackRow[] = [];

@@ -25,7 +25,7 @@ export async function rotateKeyCommand(flags: ParsedFlags, context: CommandConte
     );
   }
   const selected = await selectStack(flags, context);
-  const rotation = await readRotation(selected.target, selected.ref, { pulumiCommand: context.pulumiCommand });
+  const rotation = await readRotation(selected.target, selected.ref, { pulumiCommand: context.pulumiCommand, onProgress: context.render.progress });
   const prompter = context.prompter ?? createInquirerPrompter();
   if (flags.finish === true) await finishPhase(rotation, selected, flags, context, prompter);
   else await startPhase(rotation, selected, flags, context, prompter);
@@ -66,7 +66,7 @@ async function startPhase(rotation: Rotation, selected: SelectedStack, flags: Pa
   const ask = context.interactive && flags.json !== true && flags.yes !== true;
   if (ask && (await askAfterNewKey(prompter, previousAccessKeyId, values.accessKeyId, finishCommand))) {
     // Phase 1 changed the stack: phase 2 starts from its state now, and the user has just answered.
-    const pending = await readRotation(selected.target, selected.ref, { pulumiCommand: context.pulumiCommand });
+    const pending = await readRotation(selected.target, selected.ref, { pulumiCommand: context.pulumiCommand, onProgress: context.render.progress });
     await finishPhase(pending, selected, { ...flags, yes: true }, context, prompter);
     return;
   }

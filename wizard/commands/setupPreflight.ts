@@ -20,7 +20,6 @@ import { NAMED_TYPES, type NamedType } from "../aws/namedTypes.js";
 import type { CommandContext } from "../cli.js";
 import { AwsRequestError, MissingStackError, UsageError } from "../errors.js";
 import type { PulumiTarget, OpenStack } from "../pulumi/workspace.js";
-import { silentProgress } from "../progress.js";
 import type { StackState } from "../pulumi/stackState.js";
 import type { AwsTarget, SetupInputs } from "../setupInputs.js";
 
@@ -119,7 +118,7 @@ async function openExistingStack(target: PulumiTarget, inputs: SetupInputs, cont
   let opened: OpenStack;
   try {
     // Reading never generates a passphrase, so there is no progress to report.
-    opened = await openStack(target, inputs, { create: false, onProgress: silentProgress, pulumiCommand: context.pulumiCommand });
+    opened = await openStack(target, inputs, { create: false, onProgress: context.render.progress, pulumiCommand: context.pulumiCommand });
   } catch (error) {
     if (error instanceof MissingStackError) return undefined;
     throw error;

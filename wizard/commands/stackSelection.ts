@@ -52,7 +52,7 @@ export async function selectStack(flags: ParsedFlags, context: CommandContext): 
     const ref = { region: regionFlag(region), projectId: projectId.trim() };
     return { target, ref, name: stackName(ref.region, ref.projectId) };
   }
-  const all = await listStacks(target, { pulumiCommand: context.pulumiCommand });
+  const all = await listStacks(target, { pulumiCommand: context.pulumiCommand, onProgress: context.render.progress });
   const candidates = all.filter(
     (stack) => stack.ref && (region === undefined || stack.ref.region === region) && (projectId === undefined || stack.ref.projectId === projectId),
   );

@@ -65,7 +65,7 @@ function manualInput(flags: ParsedFlags, context: CommandContext): VerifyInput {
 async function stackInput(flags: ParsedFlags, context: CommandContext): Promise<{ input: VerifyInput; stack: string }> {
   const { target, ref, name } = await selectStack(flags, context);
   context.render.progress({ kind: "step", message: `Reading the outputs of stack ${name}` });
-  const values = await readStackValues({ ...target, ...ref }, { showSecrets: true, pulumiCommand: context.pulumiCommand });
+  const values = await readStackValues({ ...target, ...ref }, { showSecrets: true, pulumiCommand: context.pulumiCommand, onProgress: context.render.progress });
   return { input: verifyInputFromValues(values, { profile: target.profile }), stack: name };
 }
 

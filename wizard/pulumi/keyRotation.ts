@@ -9,7 +9,7 @@ import { activeKeyGenerations, PROJECT_NAME } from "../../infra/names.js";
 import { InvalidInputError, validateAccessKeyGeneration, validateKeepPreviousAccessKey } from "../../infra/validation.js";
 import type { CensusValues } from "../censusValues.js";
 import { PulumiError, UsageError } from "../errors.js";
-import { silentProgress } from "../progress.js";
+import { type ProgressReporter, silentProgress } from "../progress.js";
 import { censusValuesFrom } from "./outputs.js";
 import {
   emptyStackError,
@@ -116,8 +116,12 @@ export function finishConfig(state: FinishableState): ConfigMap {
  * Opens an existing stack and reads where it is in a rotation. A missing stack is a MissingStackError;
  * a stack without resources (torn down with --keep-state, or never completed) has no key to rotate.
  */
-export async function readRotation(target: PulumiTarget, ref: StackRef, options: { pulumiCommand?: PulumiCommand }): Promise<Rotation> {
-  const opened = await openStack(target, ref, { create: false, onProgress: silentProgress, pulumiCommand: options.pulumiCommand });
+export async function readRotation(
+  target: PulumiTarget,
+  ref: StackRef,
+  options: { pulumiCommand?: PulumiCommand; onProgress?: ProgressReporter },
+): Promise<Rotation> {
+  const opened = await openStack(target, ref, { create: false, onProgress: options.onProgress ?? silentProgress, pulumiCommand: options.pulumiCommand });
   // One CLI command at a time: parallel ones in a workspace are not reliable (pulumi/pulumi#10523).
   const config = await readStackConfig(opened);
   const outputs = await readStackOutputs(opened, { showSecrets: false });

@@ -4,10 +4,12 @@ import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { PROJECT_NAME } from "../../infra/names.js";
 import { PINPOINT_REGION_NAMES } from "../../infra/regions.js";
 import { homePaths } from "../home.js";
+import type { ProgressReporter } from "../progress.js";
 import { loadAutomation } from "./automation.js";
 import { resolveBackendUrl } from "./backend.js";
 import { ensurePulumiCli } from "./cli.js";
 import { toCliError } from "./failure.js";
+import { removeTruncatedMetadata } from "./truncatedMetadata.js";
 import type { PulumiTarget, StackRef } from "./workspace.js";
 
 export interface StackListing {
@@ -28,7 +30,10 @@ export function parseStackName(name: string): StackRef | undefined {
 }
 
 /** Every stack of this project in the target's backend, oldest name first. Needs no passphrase. */
-export async function listStacks(target: PulumiTarget, options: { pulumiCommand?: PulumiCommand } = {}): Promise<StackListing[]> {
+export async function listStacks(
+  target: PulumiTarget,
+  options: { pulumiCommand?: PulumiCommand; onProgress: ProgressReporter },
+): Promise<StackListing[]> {
   const { env } = target;
   const home = homePaths(env);
   let backendUrl: string | undefined;
@@ -40,6 +45,7 @@ export async function listStacks(target: PulumiTarget, options: { pulumiCommand?
       mkdir(home.projectDir, { recursive: true, mode: 0o700 }),
     ]);
     backendUrl = url;
+    await removeTruncatedMetadata(url, options.onProgress);
     const workspace = await automation.LocalWorkspace.create({
       workDir: home.projectDir,
       pulumiCommand,

@@ -24,6 +24,7 @@ import { generatePassphrase, missingPassphraseError, resolvePassphrase, type Pas
 import { stackProgram } from "./program.js";
 import { runStackCommand } from "./stackCommand.js";
 import { stackConfigFor } from "./stackConfig.js";
+import { removeTruncatedMetadata } from "./truncatedMetadata.js";
 
 export { warmUp } from "./automation.js";
 
@@ -104,6 +105,7 @@ export async function openStack(
     ]);
     let passphrase = found;
     Object.assign(context, { backendUrl, passphraseSource: passphrase.source, missingPassphraseFile: passphrase.missingFile });
+    await removeTruncatedMetadata(backendUrl, options.onProgress);
     const args = { stackName: name, projectName: PROJECT_NAME, program: stackProgram() };
     const workspaceOptions = (secrets: Passphrase) => ({
       workDir,
@@ -278,10 +280,9 @@ export function emptyStackError(name: string, ref: StackRef, reason: "resources-
 /** Census's values from an existing stack; the secret key is masked (and never read) unless `showSecrets`. */
 export async function readStackValues(
   target: PulumiTarget & StackRef,
-  options: { showSecrets: boolean; pulumiCommand?: PulumiCommand },
+  options: { showSecrets: boolean; pulumiCommand?: PulumiCommand; onProgress?: ProgressReporter },
 ): Promise<CensusValues> {
-  // Reading never generates a passphrase, so there is no progress to report.
-  const opened = await openStack(target, target, { create: false, onProgress: silentProgress, pulumiCommand: options.pulumiCommand });
+  const opened = await openStack(target, target, { create: false, onProgress: options.onProgress ?? silentProgress, pulumiCommand: options.pulumiCommand });
   const outputs = await readStackOutputs(opened, options);
   if (outputs.accessKeyId === undefined) throw emptyStackError(opened.stack.name, target, await emptyStackReason(opened));
   return censusValuesFrom(outputs, opened.stack.name, { showSecrets: options.showSecrets });
