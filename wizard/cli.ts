@@ -45,6 +45,7 @@ const FLAGS = {
   censusUserName: ["--census-user-name <name>", "IAM user whose key Census holds (default: census-pinpoint-<id8>)"],
   kmsKeyArn: ["--kms-key-arn <arn>", "encrypt staged files with this KMS key (default: SSE-S3)"],
   backendUrl: ["--backend-url <url>", "Pulumi backend (default: PULUMI_BACKEND_URL, else a local file backend)"],
+  secretsProvider: ["--secrets-provider <provider>", "what encrypts the stack's secrets: awskms://<key>?region=<region> for a team, default on Pulumi Cloud (default there), passphrase (default elsewhere)"],
   outputFile: ["--output-file <file>", "also write the result as JSON to this file (mode 0600)"],
   force: ["--force", "let --output-file overwrite an existing file"],
   yes: ["-y, --yes", "skip the final confirmation"],
@@ -61,6 +62,7 @@ const FLAGS = {
   bucket: ["--bucket <name>", "staging bucket to check (instead of the stack's)"],
   roleArn: ["--role-arn <arn>", "importer role to check (instead of the stack's)"],
   keyProfile: ["--key-profile <name>", "AWS profile holding the Census access key (instead of the stack's key)"],
+  all: ["--all", "every stack of this tool in the backend"],
 } as const satisfies Record<string, readonly [string, string]>;
 
 type FlagKey = keyof typeof FLAGS;
@@ -87,7 +89,7 @@ const COMMANDS: CommandSpec[] = [
     name: "setup",
     summary: "create or update the staging bucket, importer role and Census access key; print Census's six values",
     isDefault: true,
-    flags: [...INPUT_FLAGS, "backendUrl", "outputFile", "force", "skipVerify", "yes", "allowReplace", "noInput", "json", "verbose"],
+    flags: [...INPUT_FLAGS, "backendUrl", "secretsProvider", "outputFile", "force", "skipVerify", "yes", "allowReplace", "noInput", "json", "verbose"],
     examples: [
       "census-pinpoint",
       "census-pinpoint setup --region us-east-1 --project-id 0123456789abcdef0123456789abcdef --yes",
@@ -140,6 +142,13 @@ const COMMANDS: CommandSpec[] = [
     run: async () => (await import("./commands/list.js")).listCommand,
   },
   {
+    name: "status",
+    summary: "read-only: what differs in AWS from the last update, key age and last use, a pending rotation, whether Pinpoint answers",
+    flags: [...STACK_FLAGS, "all", "json", "noInput", "verbose"],
+    examples: ["census-pinpoint status", "census-pinpoint status --all --json"],
+    run: async () => (await import("./commands/status.js")).statusCommand,
+  },
+  {
     name: "teardown",
     summary: "delete everything a stack created, after confirmation, and check nothing is left",
     flags: [...STACK_FLAGS, "keepState", "yes", "noInput", "json", "verbose"],
@@ -185,7 +194,7 @@ function buildProgram(io: CliIo, onRun: (spec: CommandSpec, flags: ParsedFlags) 
     "after",
     "\nEnvironment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, NO_COLOR, PULUMI_BACKEND_URL,\n" +
       "PULUMI_CONFIG_PASSPHRASE(_FILE), CENSUS_PINPOINT_HOME (default ~/.census-pinpoint).\n" +
-      "Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 AWS credentials/permissions, 4 Pulumi, 5 verification failed, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP.\n",
+      "Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 AWS credentials/permissions, 4 Pulumi, 5 verification failed or findings, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP.\n",
   );
   return program;
 }

@@ -8,6 +8,7 @@ import { CENSUS_FORM_FIELDS, MASKED_SECRET, type CensusValues } from "./censusVa
 import { CliError, EXIT, exitCodeFor } from "./errors.js";
 import type { ProgressEvent } from "./progress.js";
 import type { StagingPlan } from "../infra/plan.js";
+import type { KeyStatus, StackStatus, StatusReport } from "./status/report.js";
 
 /** The part of a stream the renderer uses (process.stdout and process.stderr qualify). */
 export interface TextStream {
@@ -45,6 +46,8 @@ export interface Renderer {
   table(headers: readonly string[], rows: ReadonlyArray<{ cells: readonly string[]; warn?: boolean }>): void;
   /** A checklist on stdout: ✔ passed, ✘ failed (with its fix underneath), – skipped (with why). */
   checklist(title: string, items: readonly ChecklistItem[]): void;
+  /** `status`'s result on stdout: per stack what was read, then each finding (✘) with what to do under it. */
+  status(report: StatusReport): void;
   /** Exactly one JSON document per run: a second call is a bug and throws. */
   json(document: unknown): void;
   /** Clears the spinner; call before prompting or exiting. */
@@ -99,6 +102,56 @@ function formatElapsed(ms: number): string {
   const seconds = ms / 1000;
   if (seconds < 60) return `${seconds.toFixed(1)}s`;
   return `${Math.floor(seconds / 60)}m ${String(Math.round(seconds % 60)).padStart(2, "0")}s`;
+}
+
+function formatTime(iso: string): string {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** A value in one line: long strings (policy documents, descriptions) are cut, the JSON keeps them whole. */
+function shortValue(value: unknown): string {
+  if (value === undefined) return "(none)";
+  const text = JSON.stringify(value);
+  return text.length > 50 ? `${text.slice(0, 49)}…` : text;
+}
+
+const HELD_AS: Record<KeyStatus["heldAs"], string> = { current: "Census's key", previous: "previous key", "not-in-stack": "not the stack's" };
+
+function keyLine(key: KeyStatus): string {
+  const age = key.ageDays === null ? "age unknown" : `${key.ageDays} day${key.ageDays === 1 ? "" : "s"} old`;
+  const where = key.lastUsed && key.lastUsed.service ? ` (${key.lastUsed.service}${key.lastUsed.region ? ` in ${key.lastUsed.region}` : ""})` : "";
+  const use = key.lastUsed === null ? "never used" : `last used ${formatTime(key.lastUsed.at)}${where}`;
+  return `${key.accessKeyId} (${HELD_AS[key.heldAs]}, ${key.active ? "active" : "inactive"}): ${age}, ${use}`;
+}
+
+const ROTATION_PHASES: Record<NonNullable<StackStatus["rotation"]>["phase"], string> = {
+  idle: "none pending",
+  pending: "pending: two keys, the previous one still to delete",
+  starting: "started, not completed",
+  finishing: "finishing, not completed",
+};
+
+/** What was read of a checked stack, one fact a line; the findings say what needs doing. */
+function statusFacts(stack: StackStatus): Array<[string, string]> {
+  const count = (kinds: readonly string[], one: string, many: string) => {
+    const n = stack.findings.filter((finding) => kinds.includes(finding.kind)).length;
+    return n === 0 ? undefined : `${n} ${n === 1 ? one : many} (below)`;
+  };
+  const lastUpdate = stack.lastUpdate ? `${stack.lastUpdate.kind} ${stack.lastUpdate.result}, ${formatTime(stack.lastUpdate.endedAt ?? stack.lastUpdate.startedAt)}` : "never";
+  const facts: Array<[string, string]> = [["Last update", lastUpdate]];
+  if (stack.state !== "checked") return facts;
+  const pinpoint =
+    stack.pinpoint?.status === "found" ? `project ${stack.pinpoint.name ? `"${stack.pinpoint.name}" ` : ""}answers` : stack.pinpoint?.status === "not-found" ? "no such project (below)" : "did not answer (below)";
+  const [first, ...others] = stack.keys.map(keyLine);
+  return [
+    ...facts,
+    ["AWS", count(["gone", "changed"], "difference from the last update", "differences from the last update") ?? "matches the last update"],
+    ["Census user", `${stack.censusUserName}: ${count(["extra-access"], "grant the stack did not make", "grants the stack did not make") ?? "only what the stack grants"}`],
+    ["Access keys", first ?? "none in IAM (below)"],
+    ...others.map((line): [string, string] => ["", line]),
+    ["Key rotation", stack.rotation ? ROTATION_PHASES[stack.rotation.phase] : "unknown"],
+    ["Pinpoint", pinpoint],
+  ];
 }
 
 const SPINNER_FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -291,6 +344,28 @@ export function createRenderer(options: RendererOptions): Renderer {
         stdout.write(`${marks[item.status]} ${item.label}${item.detail ? out.dim(`: ${item.detail}`) : ""}\n`);
         if (item.status === "failed" && item.fix) stdout.write(`    ${item.fix.replace(/\n/g, "\n    ")}\n`);
       }
+    },
+
+    status(report) {
+      stop();
+      const write = (text = "") => stdout.write(`${text}\n`);
+      report.stacks.forEach((stack, index) => {
+        if (index > 0) write();
+        write(out.bold(`Stack ${stack.stackName} (Pinpoint project ${stack.projectId} in ${stack.region})`));
+        const facts = statusFacts(stack);
+        const width = Math.max(...facts.map(([label]) => label.length));
+        for (const [label, value] of facts) write(`  ${label.padEnd(width)}  ${value}`);
+        if (stack.note) write(`${out.dim("–")} ${stack.note}`);
+        for (const finding of stack.findings) {
+          write(`${out.red("✘")} ${finding.problem}`);
+          if (finding.drift?.change === "changed") {
+            for (const { path, before, after } of finding.drift.properties) write(out.dim(`      ${path}: ${shortValue(before)} → ${shortValue(after)}`));
+          }
+          write(`    ${finding.todo}`);
+        }
+        if (stack.state === "checked" && stack.ok) write(`${out.green("✔")} All in order.`);
+      });
+      if (report.stacks.length === 0) info("No census-pinpoint stacks in this backend yet. Create one with `census-pinpoint setup`.");
     },
 
     json(document) {

@@ -256,6 +256,16 @@ export class FakePulumi {
       });
       return this.result("");
     }
+    if (first === "config" && second === "refresh") {
+      // The fake keeps one config per stack, as the backend would: refreshing restores what it has.
+      const [, stack] = this.stack(args);
+      if (stack.history.length === 0) throw commandError(args, { stderr: "error: getting latest configuration: no previous deployment" });
+      return this.result("");
+    }
+    if (first === "stack" && second === "change-secrets-provider") {
+      this.stack(args);
+      return this.result("Migrating old configuration and state to new secrets provider\n");
+    }
     if (first === "up") return this.up(args, onOutput);
     if (first === "preview") return this.preview(args);
     if (first === "config" && second === "--show-secrets" && args[2] === "--json") {

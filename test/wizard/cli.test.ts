@@ -4,7 +4,7 @@ import { main } from "../../wizard/cli.js";
 import { EXIT } from "../../wizard/errors.js";
 import { captureIo } from "../helpers/cliIo.js";
 
-const COMMANDS = ["setup", "plan", "credentials", "verify", "rotate-key", "list", "teardown"];
+const COMMANDS = ["setup", "plan", "credentials", "verify", "rotate-key", "list", "status", "teardown"];
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const captured = captureIo({ CENSUS_PINPOINT_HOME: "/nonexistent/census-pinpoint-home", ...env });
@@ -46,7 +46,15 @@ test("an unknown command exits 2 naming the commands there are", async () => {
   const result = await run(["destroy", "--yes"]);
   expect(result.code).toBe(EXIT.usage);
   expect(result.stderr.split("\n")[0]).toBe('✖ Unknown command "destroy".');
-  expect(result.stderr).toContain("Commands: setup, plan, credentials, verify, rotate-key, list, teardown.");
+  expect(result.stderr).toContain("Commands: setup, plan, credentials, verify, rotate-key, list, status, teardown.");
+});
+
+test("status --all with a stack named is refused (exit 2) before any backend is read", async () => {
+  const result = await run(["status", "--all", "--stack", "us-east-1-0123456789abcdef0123456789abcdef", "--region", "us-east-1"]);
+  expect(result.code).toBe(EXIT.usage);
+  expect(result.stdout).toBe("");
+  expect(result.stderr.split("\n")[0]).toBe("✖ --all checks every stack in the backend: it cannot be combined with --stack or --region.");
+  expect(result.stderr).toContain("Pass --all alone, or name one stack without --all.");
 });
 
 test("errors carry no colour codes when NO_COLOR is set, even on a terminal", async () => {

@@ -3,6 +3,7 @@ import { CENSUS_FORM_FIELDS, MASKED_SECRET, type CensusValues } from "../../wiza
 import { AwsCredentialsError } from "../../wizard/errors.js";
 import type { ProgressEvent } from "../../wizard/progress.js";
 import { createRenderer, type RendererOptions } from "../../wizard/render.js";
+import type { StackStatus } from "../../wizard/status/report.js";
 
 class FakeStream {
   text = "";
@@ -249,5 +250,100 @@ describe("--json", () => {
     expect(JSON.parse(stdout.text)).toEqual({ ...VALUES, warnings: ["a"] });
     expect(() => renderer.json({})).toThrow(/exactly one/);
     expect(JSON.parse(stdout.text)).toEqual({ ...VALUES, warnings: ["a"] });
+  });
+});
+
+describe("status", () => {
+  const STACK = "eu-west-1-0123456789abcdef0123456789abcdef";
+  const checked: StackStatus = {
+    stackName: STACK,
+    region: "eu-west-1",
+    projectId: VALUES.pinpointProjectId,
+    state: "checked",
+    ok: true,
+    lastUpdate: { kind: "update", result: "succeeded", startedAt: "2026-11-30T09:14:02.000Z", endedAt: "2026-11-30T09:15:40.000Z" },
+    stagingBucketName: VALUES.stagingBucketName,
+    censusUserName: VALUES.censusUserName,
+    keys: [
+      { accessKeyId: VALUES.accessKeyId, heldAs: "current", active: true, createdAt: "2026-11-30T09:15:00.000Z", ageDays: 1, lastUsed: { at: "2026-12-01T07:02:11.000Z", service: "s3", region: "eu-west-1" } },
+    ],
+    rotation: { phase: "idle", generation: 1 },
+    pinpoint: { status: "found", name: "Marketing" },
+    findings: [],
+  };
+
+  function shown(stacks: StackStatus[]) {
+    const { stdout, stderr, renderer } = setUp();
+    renderer.status({ ok: stacks.every((stack) => stack.ok), stacks });
+    return { stdout: stdout.text, stderr: stderr.text };
+  }
+
+  test("a stack in order: what was read, one fact a line, and a tick", () => {
+    expect(shown([checked]).stdout).toBe(
+      [
+        `Stack ${STACK} (Pinpoint project ${VALUES.pinpointProjectId} in eu-west-1)`,
+        "  Last update   update succeeded, 2026-11-30 09:15 UTC",
+        "  AWS           matches the last update",
+        `  Census user   ${VALUES.censusUserName}: only what the stack grants`,
+        `  Access keys   ${VALUES.accessKeyId} (Census's key, active): 1 day old, last used 2026-12-01 07:02 UTC (s3 in eu-west-1)`,
+        "  Key rotation  none pending",
+        '  Pinpoint      project "Marketing" answers',
+        "✔ All in order.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("each finding with a cross, what changed under it (long values cut) and what to do", () => {
+    const policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] });
+    const { stdout } = shown([
+      {
+        ...checked,
+        ok: false,
+        keys: [...checked.keys, { accessKeyId: "AKIAI44QH8DHBEXAMPLE", heldAs: "previous", active: true, createdAt: null, ageDays: null, lastUsed: null }],
+        rotation: { phase: "pending", generation: 2, previousAccessKeyId: "AKIAI44QH8DHBEXAMPLE" },
+        findings: [
+          {
+            kind: "changed",
+            problem: "IAM policy census-pinpoint-01234567-access was changed in AWS since the last update (policy).",
+            todo: "Run setup.",
+            drift: { change: "changed", type: "aws:iam/policy:Policy", name: "census-policy", description: "IAM policy census-pinpoint-01234567-access", properties: [{ path: "policy", before: policy, after: "{}" }, { path: "tags.team", after: "data" }] },
+          },
+          { kind: "rotation", problem: "A key rotation is pending.", todo: "Finish it." },
+        ],
+      },
+    ]);
+    expect(stdout).toContain("  AWS           1 difference from the last update (below)\n");
+    expect(stdout).toContain("                AKIAI44QH8DHBEXAMPLE (previous key, active): age unknown, never used\n");
+    expect(stdout).toContain("  Key rotation  pending: two keys, the previous one still to delete\n");
+    expect(stdout).toContain(
+      [
+        "✘ IAM policy census-pinpoint-01234567-access was changed in AWS since the last update (policy).",
+        `      policy: ${JSON.stringify(policy).slice(0, 49)}… → "{}"`,
+        '      tags.team: (none) → "data"',
+        "    Run setup.",
+        "✘ A key rotation is pending.",
+        "    Finish it.",
+      ].join("\n"),
+    );
+    expect(stdout).not.toContain("All in order");
+  });
+
+  test("a stack torn down with --keep-state is described, not checked; an empty backend says so on stderr", () => {
+    const kept: StackStatus = {
+      ...checked,
+      state: "resources-deleted",
+      note: `Stack ${STACK}: resources deleted, state kept.`,
+      lastUpdate: { kind: "destroy", result: "succeeded", startedAt: "2026-11-30T10:00:00.000Z" },
+      stagingBucketName: null,
+      censusUserName: null,
+      keys: [],
+      rotation: null,
+      pinpoint: null,
+    };
+    expect(shown([kept]).stdout).toBe(
+      [`Stack ${STACK} (Pinpoint project ${VALUES.pinpointProjectId} in eu-west-1)`, "  Last update  destroy succeeded, 2026-11-30 10:00 UTC", `– Stack ${STACK}: resources deleted, state kept.`, ""].join("\n"),
+    );
+    expect(shown([])).toEqual({ stdout: "", stderr: "No census-pinpoint stacks in this backend yet. Create one with `census-pinpoint setup`.\n" });
   });
 });

@@ -28,6 +28,7 @@ export function pulumiTargetFrom(flags: ParsedFlags, context: CommandContext): P
   return {
     backendUrl: flagText(flags, "backendUrl"),
     profile: flagText(flags, "profile") ?? context.io.env.AWS_PROFILE,
+    secretsProvider: flagText(flags, "secretsProvider"),
     env: context.io.env,
   };
 }

@@ -3,17 +3,13 @@
  * outputs cannot be read still appears, with what its name tells and why the rest is missing.
  */
 import type { OutputMap } from "@pulumi/pulumi/automation/index.js";
+import { ageInDays, KEY_AGE_LIMIT_DAYS } from "../aws/keyAge.js";
 import { pulumiTargetFrom } from "./flags.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
 import { CliError } from "../errors.js";
 import { listStacks, type StackListing } from "../pulumi/stacks.js";
 import { emptyStackError, emptyStackReason, openStack, readStackOutputs, type OpenStack, type PulumiTarget } from "../pulumi/workspace.js";
 import { stackCommandLine } from "./commandLine.js";
-
-/** Security Hub control IAM.3: access keys should be rotated every 90 days or less. */
-export const KEY_AGE_LIMIT_DAYS = 90;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface StackRow {
   stackName: string;
@@ -37,11 +33,6 @@ interface StackRow {
 function text(outputs: OutputMap, name: string): string | undefined {
   const value = outputs[name]?.value;
   return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-function ageInDays(createdAt: string | undefined, now: number): number | undefined {
-  const created = createdAt === undefined ? Number.NaN : Date.parse(createdAt);
-  return Number.isNaN(created) ? undefined : Math.max(0, Math.floor((now - created) / DAY_MS));
 }
 
 async function describeStack(listing: StackListing, target: PulumiTarget, context: CommandContext, now: number): Promise<StackRow> {

@@ -18,6 +18,7 @@ import { createInquirerPrompter, type Prompter } from "../prompts.js";
 import type { AwsTarget, SetupInputs } from "../setupInputs.js";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { flagText, pulumiTargetFrom, setupFlags } from "./flags.js";
+import { checkSecretsProvider } from "../pulumi/secretsProvider.js";
 import { runPreflight, type Preflight } from "./setupPreflight.js";
 
 export async function setupCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
@@ -33,6 +34,7 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
   if (outputFile !== undefined) await checkOutputFile(outputFile, force);
   await ensureHomeWritable(homePaths(io.env));
   const target = pulumiTargetFrom(flags, context);
+  checkSecretsProvider(target.secretsProvider, target.backendUrl ?? io.env.PULUMI_BACKEND_URL ?? "file://");
   const prompter = context.prompter ?? createInquirerPrompter();
   // Loading the Automation API and running `pulumi version` take seconds of CPU: they start once the
   // region is known (the first question is on screen by then) and go on while the user answers.
@@ -183,6 +185,7 @@ function resumeCommandFor(flags: ParsedFlags, inputs: SetupInputs): string {
     ["--kms-key-arn", inputs.kmsKeyArn],
     ["--profile", flagText(flags, "profile")],
     ["--backend-url", flagText(flags, "backendUrl")],
+    ["--secrets-provider", flagText(flags, "secretsProvider")],
   ];
   for (const [flag, value] of keep) if (value !== undefined) parts.push(`${flag} ${value}`);
   return [...parts, ...(flags.allowReplace === true ? ["--allow-replace"] : []), "--yes"].join(" ");

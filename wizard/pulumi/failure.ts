@@ -152,6 +152,18 @@ function updateFailedError(text: string, context: FailureContext): PulumiError |
   return new PulumiError(message, resume ? `Fix the cause above.${resume}` : undefined);
 }
 
+/** A KMS (or other key service) provider that cannot encrypt or decrypt: Pulumi wraps the key service's answer so. */
+const SECRETS_MANAGER = /(could not create|getting|constructing) secrets manager|secrets \(code=\w+\)/i;
+
+function secretsManagerError(text: string, context: FailureContext): AwsCredentialsError {
+  const cause = /(?:api error |Exception: )([^\n]+)/.exec(text)?.[1]?.trim() ?? meaningfulLines(text, 1)[0] ?? "no answer";
+  return new AwsCredentialsError(
+    `The secrets provider of ${stackLabel(context)} cannot be used: ${cause}`,
+    "Check the key in --secrets-provider (ID, ARN or alias/<name>, and its region) and that your AWS identity may use it " +
+      "(kms:Encrypt, kms:Decrypt, kms:GenerateDataKey); `aws kms describe-key --key-id <key>` shows whether it is there.",
+  );
+}
+
 const NAME_TAKEN = /EntityAlreadyExists|BucketAlreadyExists|BucketAlreadyOwnedByYou/;
 
 /** The setup flag that names a resource (a group's and a policy's names follow the user's and the role's). */
@@ -187,6 +199,7 @@ export function toCliError(error: unknown, context: FailureContext = {}): unknow
     );
   }
   if (WRONG_PASSPHRASE.test(text) || NO_PASSPHRASE.test(text)) return passphraseError(text, context);
+  if (SECRETS_MANAGER.test(text)) return secretsManagerError(text, context);
   if (isBackendUnreachable(text, context)) {
     return new PulumiError(
       `Cannot use the Pulumi backend ${context.backendUrl ?? ""}: ${meaningfulLines(text, 1)[0] ?? "no answer"}`,

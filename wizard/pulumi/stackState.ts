@@ -6,6 +6,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation/index.js";
 import type { RecordedResources } from "../aws/leftovers.js";
+import type { RecordedAccess } from "../aws/userAccess.js";
 import { runStackCommand } from "./stackCommand.js";
 
 export interface StateResource {
@@ -66,6 +67,20 @@ export function recordedResources({ resources }: StackState): RecordedResources 
     roles: ids("aws:iam/role:Role", "name"),
     policyArns: ids("aws:iam/policy:Policy", "arn"),
   };
+}
+
+function texts(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+/** The groups the state puts the user in, and the managed policies it attaches to each: all a Census user should have. */
+export function recordedAccess({ resources }: StackState, userName: string): RecordedAccess {
+  const groups = resources
+    .filter((r) => r.type === "aws:iam/userGroupMembership:UserGroupMembership" && r.outputs.user === userName)
+    .flatMap((r) => texts(r.outputs.groups));
+  const policyArnsOf = (group: string) =>
+    resources.filter((r) => r.type === "aws:iam/groupPolicyAttachment:GroupPolicyAttachment" && r.outputs.group === group).flatMap((r) => texts([r.outputs.policyArn]));
+  return { userName, groups: groups.map((name) => ({ name, policyArns: policyArnsOf(name) })) };
 }
 
 const IAM_ARN = /^arn:[^:]+:iam::(\d{12}):/;

@@ -23,6 +23,7 @@ import { censusValuesFrom } from "./outputs.js";
 import { generatePassphrase, missingPassphraseError, resolvePassphrase, type Passphrase } from "./passphrase.js";
 import { stackProgram } from "./program.js";
 import { runStackCommand } from "./stackCommand.js";
+import { checkSecretsProvider, defaultSecretsProvider, describeSecretsProvider, stackSecretsProvider, usesPassphrase } from "./secretsProvider.js";
 import { stackConfigFor } from "./stackConfig.js";
 import { removeTruncatedMetadata } from "./truncatedMetadata.js";
 
@@ -34,6 +35,8 @@ export interface PulumiTarget {
   backendUrl?: string;
   /** AWS named profile for the provider (--profile / AWS_PROFILE). */
   profile?: string;
+  /** setup's --secrets-provider: for a new stack, or to move an existing one to another provider. */
+  secretsProvider?: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -82,7 +85,9 @@ export interface OpenStack {
 }
 
 /**
- * The stack `<region>-<projectId>` in its work dir, with backend, passphrase and CLI resolved. With
+ * The stack `<region>-<projectId>` in its work dir, with backend, secrets and CLI resolved. An existing
+ * stack's settings (config, secrets provider) are restored from its backend first: the work dir is a
+ * cache, and another machine may have changed the stack since this one last saw it. With
  * `create: false` a missing stack is a UsageError naming `setup`. Errors are already typed.
  */
 export async function openStack(
@@ -105,9 +110,10 @@ export async function openStack(
     ]);
     let passphrase = found;
     Object.assign(context, { backendUrl, passphraseSource: passphrase.source, missingPassphraseFile: passphrase.missingFile });
+    const requested = checkSecretsProvider(target.secretsProvider, backendUrl);
     await removeTruncatedMetadata(backendUrl, options.onProgress);
     const args = { stackName: name, projectName: PROJECT_NAME, program: stackProgram() };
-    const workspaceOptions = (secrets: Passphrase) => ({
+    const workspaceOptions = (secrets: Passphrase, secretsProvider?: string) => ({
       workDir,
       pulumiCommand,
       envVars: {
@@ -118,19 +124,27 @@ export async function openStack(
         ...(target.profile ? { AWS_PROFILE: target.profile } : {}),
       },
       projectSettings: { name: PROJECT_NAME, runtime: "nodejs" as const, backend: { url: backendUrl } },
-      secretsProvider: "passphrase",
+      secretsProvider,
     });
     const { LocalWorkspace } = automation;
-    let stack: Stack;
-    if (!options.create) stack = await LocalWorkspace.selectStack(args, workspaceOptions(passphrase));
-    else if (passphrase.missingFile === undefined) stack = await LocalWorkspace.createOrSelectStack(args, workspaceOptions(passphrase));
-    else {
-      // Only a stack that does not exist yet may get a generated passphrase: look before making one.
-      if (await stackExists(() => LocalWorkspace.selectStack(args, workspaceOptions(passphrase)))) throw missingPassphraseError(name, passphrase.missingFile);
+    const selected = await selectExisting(() => LocalWorkspace.selectStack(args, workspaceOptions(passphrase)));
+    if (selected.stack) {
+      const provider = await restoreStackSettings(selected.stack, backendUrl);
+      // An update with a new passphrase could not read the stack's secrets; a read that needs them fails and says so (failure.ts).
+      if (options.create && usesPassphrase(provider) && passphrase.missingFile !== undefined) throw missingPassphraseError(name, passphrase.missingFile);
+      if (!usesPassphrase(provider)) Object.assign(context, { passphraseSource: undefined, missingPassphraseFile: undefined });
+      // Only an update moves the secrets: opening the stack to look (setup's preflight) writes nothing.
+      if (options.create && requested !== undefined && requested !== provider) await changeSecretsProvider(selected.stack, provider, requested, options.onProgress);
+      return { stack: selected.stack, workDir, context, aws: { region: ref.region, profile: target.profile } };
+    }
+    if (!options.create) throw selected.notFound;
+    const provider = requested ?? defaultSecretsProvider(backendUrl);
+    // Only a new passphrase stack gets a generated passphrase, and only when there is none.
+    if (usesPassphrase(provider) && passphrase.missingFile !== undefined) {
       passphrase = await generatePassphrase(passphrase.missingFile, env, options.onProgress);
       Object.assign(context, { passphraseSource: passphrase.source, missingPassphraseFile: undefined });
-      stack = await LocalWorkspace.createStack(args, workspaceOptions(passphrase));
     }
+    const stack = await LocalWorkspace.createStack(args, workspaceOptions(passphrase, provider));
     return { stack, workDir, context, aws: { region: ref.region, profile: target.profile } };
   } catch (error) {
     const typed = toCliError(error, context);
@@ -139,14 +153,38 @@ export async function openStack(
   }
 }
 
-async function stackExists(select: () => Promise<unknown>): Promise<boolean> {
+/** `pulumi stack select` needs no secrets, so it can tell whether the stack exists before any are resolved. */
+async function selectExisting(select: () => Promise<Stack>): Promise<{ stack?: Stack; notFound?: unknown }> {
   try {
-    await select();
-    return true;
+    return { stack: await select() };
   } catch (error) {
-    if ((error as Error).name === "StackNotFoundError") return false;
+    if ((error as Error).name === "StackNotFoundError") return { notFound: error };
     throw error;
   }
+}
+
+/**
+ * `pulumi config refresh` rewrites the work dir's stack settings from the stack's last update in the
+ * backend: its config (names, expiry, KMS key, the rotation's key generation) and its secrets provider
+ * (the passphrase's salt, or the KMS key and the encrypted data key). A stack never updated has no
+ * such record; its local settings are all there is. Returns the provider the stack uses.
+ */
+async function restoreStackSettings(stack: Stack, backendUrl: string): Promise<string> {
+  try {
+    // Not workspace.refreshConfig: it reads the whole config back (secrets in clear) with another CLI run.
+    await runStackCommand(stack, ["config", "refresh", "--force"]);
+  } catch (error) {
+    if (!/no previous deployment/i.test(String((error as Error).message))) throw error;
+  }
+  const settings = await stack.workspace.stackSettings(stack.name).catch(() => undefined);
+  return stackSecretsProvider(settings, backendUrl);
+}
+
+/** Re-encrypts the stack's secrets with another provider: how a stack moves from a passphrase to a team's KMS key. */
+async function changeSecretsProvider(stack: Stack, from: string, to: string, onProgress: ProgressReporter): Promise<void> {
+  onProgress({ kind: "step", message: `Moving the secrets of stack ${stack.name} from ${describeSecretsProvider(from)} to ${describeSecretsProvider(to)}` });
+  await runStackCommand(stack, ["stack", "change-secrets-provider", to]);
+  onProgress({ kind: "info", message: `The secrets of stack ${stack.name} are now encrypted with ${describeSecretsProvider(to)}.` });
 }
 
 /**
@@ -259,7 +297,8 @@ export async function readStackOutputs({ stack, context }: OpenStack, { showSecr
  */
 export async function emptyStackReason({ stack, context }: OpenStack): Promise<"resources-deleted" | "never-completed"> {
   try {
-    const [last] = await stack.history(1);
+    // Without --show-secrets: only the kind and result are read.
+    const [last] = await stack.history(1, 1, false);
     return last?.kind === "destroy" && last.result === "succeeded" ? "resources-deleted" : "never-completed";
   } catch (error) {
     throw toCliError(error, context);

@@ -40,6 +40,31 @@ describe("deployStack", () => {
     expect(result).toMatchObject({ stackName: STACK, changed: true, values: { secretAccessKey: TEST_SECRET_KEY, awsRegion: "us-east-1" } });
   });
 
+  test("a new stack with a team's KMS key: made with it, and no passphrase is generated", async () => {
+    const fake = new FakePulumi();
+    const { events, onProgress } = progressRecorder();
+    const kms = "awskms://alias/census?region=us-east-1";
+    await deployStack({ env: temp.env, secretsProvider: kms }, INPUTS, { onProgress, pulumiCommand: fake });
+
+    expect(fake.callsTo("stack init")[0]!.args).toEqual(["stack", "init", STACK, "--secrets-provider", kms]);
+    expect(existsSync(join(temp.home, "passphrase"))).toBe(false);
+    expect(JSON.stringify(events)).not.toContain("Generated a passphrase");
+  });
+
+  test("an existing stack: its settings are restored from the backend first; another provider is moved to only by an update", async () => {
+    const fake = new FakePulumi();
+    const { onProgress } = progressRecorder();
+    await deployStack({ env: temp.env }, INPUTS, { onProgress, pulumiCommand: fake });
+    fake.calls.length = 0;
+
+    await readStackValues({ env: temp.env, secretsProvider: "awskms://alias/census", ...INPUTS }, { showSecrets: false, pulumiCommand: fake });
+    expect(fake.calls.map((call) => call.args.slice(0, 2).join(" ")).slice(0, 2)).toEqual(["stack select", "config refresh"]);
+    expect(fake.callsTo("stack change-secrets-provider")).toHaveLength(0);
+
+    await deployStack({ env: temp.env, secretsProvider: "awskms://alias/census" }, INPUTS, { onProgress, pulumiCommand: fake });
+    expect(fake.callsTo("stack change-secrets-provider")[0]!.args).toEqual(["stack", "change-secrets-provider", "awskms://alias/census", "--stack", STACK]);
+  });
+
   test("sets only the config keys it is given, all plaintext, none by path", async () => {
     const fake = new FakePulumi();
     await deployStack({ env: temp.env }, INPUTS, { onProgress: () => {}, pulumiCommand: fake });
@@ -59,7 +84,8 @@ describe("deployStack", () => {
       expect(call.args).not.toContain("--path");
       expect(call.args).not.toContain("--secret");
     }
-    expect(fake.calls.some((call) => call.args[0] === "config" && call.args[1] !== "set-all")).toBe(false);
+    // Besides set-all, only `config refresh` (which restores the backend's config) touches config.
+    expect(fake.calls.some((call) => call.args[0] === "config" && !["set-all", "refresh"].includes(call.args[1]!))).toBe(false);
   });
 
   test("a re-run without flags keeps earlier customizations: it never removes config", async () => {
@@ -199,7 +225,7 @@ describe("readStackValues", () => {
     expect(shown).toEqual(deployed.values);
     // Reading never creates a stack nor writes config.
     expect(fake.callsTo("stack init")).toHaveLength(1);
-    expect(fake.callsTo("config")).toHaveLength(1);
+    expect(fake.callsTo("config set")).toHaveLength(1);
   });
 
   test("masked, the plaintext never leaves the state: Pulumi is not asked for it", async () => {
