@@ -158,6 +158,13 @@ const COMMANDS: CommandSpec[] = [
     ],
     run: async () => (await import("./commands/teardown.js")).teardownCommand,
   },
+  {
+    name: "doctor",
+    summary: "read-only: check Node.js, the Pulumi CLI, AWS credentials, region, your permissions, the backend and the stacks' secrets",
+    flags: ["profile", "region", "backendUrl", "json", "noInput", "verbose"],
+    examples: ["census-pinpoint doctor", "census-pinpoint doctor --profile admin --region eu-west-1 --json"],
+    run: async () => (await import("./commands/doctor.js")).doctorCommand,
+  },
 ];
 
 function packageVersion(): string {

@@ -48,6 +48,12 @@ export interface Prompter {
   chooseStack(stacks: ReadonlyArray<{ name: string; detail: string }>): Promise<string>;
   /** rotate-key's phase 2: yes only once Census uses the new key (default no: deleting early breaks Census). */
   confirmOldKeyDeletion(oldAccessKeyId: string): Promise<boolean>;
+  /**
+   * The same questions, each ended at once when `signal` aborts: the open question (and any asked
+   * after) rejects with the signal's reason instead of waiting for an answer. For a failure found
+   * while the user is still reading a question (setup's credential lookup).
+   */
+  withSignal(signal: AbortSignal): Prompter;
 }
 
 export interface PrompterOptions {
@@ -55,6 +61,8 @@ export interface PrompterOptions {
   input?: NodeJS.ReadableStream;
   /** Defaults to stderr, so that stdout carries only results (the six values, --json). */
   output?: NodeJS.WritableStream;
+  /** Ends the open question when it aborts; the question rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 const REGION_LOCATIONS: Record<PinpointRegion, string> = {
@@ -88,20 +96,24 @@ function inlineValidation(check: (answer: string) => unknown): (answer: string) 
   };
 }
 
-// Inquirer rejects with ExitPromptError on Ctrl-C (and when the terminal goes away). Its class lives
-// in @inquirer/core, which is not our dependency, so it is recognised by name.
-function isPromptExit(error: unknown): boolean {
-  return error instanceof Error && error.name === "ExitPromptError";
+// Inquirer rejects with ExitPromptError on Ctrl-C (and when the terminal goes away), and with
+// AbortPromptError when the context's signal aborts. Their classes live in @inquirer/core, which is
+// not our dependency, so they are recognised by name.
+function isPromptError(error: unknown, name: "ExitPromptError" | "AbortPromptError"): boolean {
+  return error instanceof Error && error.name === name;
 }
 
 export function createInquirerPrompter(options: PrompterOptions = {}): Prompter {
-  const context = { input: options.input, output: options.output ?? process.stderr };
+  const { signal } = options;
+  const context = { input: options.input, output: options.output ?? process.stderr, signal };
 
   async function ask<T>(prompt: Promise<T>): Promise<T> {
     try {
       return await prompt;
     } catch (error) {
-      if (isPromptExit(error)) throw new InterruptedError("Cancelled.");
+      if (isPromptError(error, "ExitPromptError")) throw new InterruptedError("Cancelled.");
+      // The question was ended by what aborted it: that failure is the run's error, not the prompt's.
+      if (isPromptError(error, "AbortPromptError") && signal?.aborted) throw signal.reason;
       throw error;
     }
   }
@@ -213,6 +225,10 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
 
     confirmOldKeyDeletion(oldAccessKeyId) {
       return yesNo(`Census uses the new key and its test passed — delete the old key ${oldAccessKeyId} now?`, false);
+    },
+
+    withSignal(other) {
+      return createInquirerPrompter({ ...options, signal: signal ? AbortSignal.any([signal, other]) : other });
     },
   };
 }

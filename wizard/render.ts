@@ -9,6 +9,7 @@ import { CliError, EXIT, exitCodeFor } from "./errors.js";
 import type { ProgressEvent } from "./progress.js";
 import type { StagingPlan } from "../infra/plan.js";
 import type { KeyStatus, StackStatus, StatusReport } from "./status/report.js";
+import type { DoctorReport } from "./doctor/report.js";
 
 /** The part of a stream the renderer uses (process.stdout and process.stderr qualify). */
 export interface TextStream {
@@ -48,6 +49,8 @@ export interface Renderer {
   checklist(title: string, items: readonly ChecklistItem[]): void;
   /** `status`'s result on stdout: per stack what was read, then each finding (✘) with what to do under it. */
   status(report: StatusReport): void;
+  /** `doctor`'s result on stdout: one line per check (✔ ok, ⚠ warning or could not check, ✘ to fix), the fix under it; 80 columns. */
+  doctor(report: DoctorReport): void;
   /** Exactly one JSON document per run: a second call is a bug and throws. */
   json(document: unknown): void;
   /** Clears the spinner; call before prompting or exiting. */
@@ -153,6 +156,26 @@ function statusFacts(stack: StackStatus): Array<[string, string]> {
     ["Pinpoint", pinpoint],
   ];
 }
+
+/** Words filled into lines of at most `width` columns, each after `indent`; a longer word (an ARN) keeps a line of its own. */
+export function wrapText(text: string, width: number, indent: string, firstIndent = indent): string[] {
+  const lines: string[] = [];
+  let current = firstIndent;
+  let empty = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!empty && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = indent;
+      empty = true;
+    }
+    current += empty ? word : ` ${word}`;
+    empty = false;
+  }
+  lines.push(current);
+  return lines;
+}
+
+const DOCTOR_WIDTH = 80;
 
 const SPINNER_FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const SPINNER_INTERVAL_MS = 80;
@@ -366,6 +389,22 @@ export function createRenderer(options: RendererOptions): Renderer {
         if (stack.state === "checked" && stack.ok) write(`${out.green("✔")} All in order.`);
       });
       if (report.stacks.length === 0) info("No census-pinpoint stacks in this backend yet. Create one with `census-pinpoint setup`.");
+    },
+
+    doctor(report) {
+      stop();
+      const marks = { ok: out.green("✔"), warn: out.yellow("⚠"), unchecked: out.yellow("⚠"), fail: out.red("✘") };
+      for (const check of report.checks) {
+        // The mark takes one column and a space: the text after it wraps at 78, under itself.
+        const [first = "", ...rest] = wrapText(`${check.what}: ${check.detail}`, DOCTOR_WIDTH, "  ", "  ");
+        stdout.write(`${marks[check.status]}${first.slice(1)}\n`);
+        for (const text of rest) stdout.write(`${out.dim(text)}\n`);
+        if (check.status !== "ok" && check.fix) for (const text of wrapText(check.fix, DOCTOR_WIDTH, "    ")) stdout.write(`${text}\n`);
+      }
+      const count = (status: string) => report.checks.filter((check) => check.status === status).length;
+      const [failed, warned, unchecked] = [count("fail"), count("warn"), count("unchecked")];
+      const notes = [warned > 0 ? `${warned} warning${warned === 1 ? "" : "s"}` : "", unchecked > 0 ? `${unchecked} not checked` : ""].filter(Boolean).join(", ");
+      if (failed === 0) stdout.write(`${notes ? `Nothing to fix (${notes}).` : "Nothing to fix."}\n`);
     },
 
     json(document) {

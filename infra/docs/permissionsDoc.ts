@@ -4,6 +4,7 @@
  * Drift fails loudly rather than going stale: a statement without an explanation, an explanation
  * without a statement, and a "deliberately left out" claim the policies no longer honour all throw.
  */
+import { ADMIN_COMMANDS, adminActions } from "../adminPermissions.js";
 import { censusGroupName, censusPolicyName, importerPolicyName, VERIFY_PROBE_PREFIX } from "../names.js";
 import { planStaging, type StagingPlan } from "../plan.js";
 import {
@@ -273,6 +274,18 @@ function renderUncertainties(plain: StagingPlan): string[] {
   ];
 }
 
+function renderAdminPermissions(): string[] {
+  const lines = [
+    "## Administrator permissions",
+    "",
+    "What the credentials that run census-pinpoint (`--profile`, `AWS_PROFILE`: not the Census key) must be allowed, per command: the calls the wizard makes and those the Pulumi AWS provider makes for it. Each is needed on the stack's own bucket, role, user, group and policies (`sts:GetCallerIdentity` on `*`). `census-pinpoint doctor` asks IAM's policy simulator about exactly this list (infra/adminPermissions.ts).",
+  ];
+  for (const command of ADMIN_COMMANDS) {
+    lines.push("", `### \`${command}\``, "", adminActions(command).map((action) => `\`${action}\``).join(", "));
+  }
+  return lines;
+}
+
 export function renderPermissionsDoc(explanations: StatementExplanations = STATEMENT_EXPLANATIONS): string {
   const plain = planStaging(EXAMPLE_INPUTS);
   const kms = planStaging({ ...EXAMPLE_INPUTS, kmsKeyArn: EXAMPLE_KMS_KEY_ARN });
@@ -286,6 +299,6 @@ export function renderPermissionsDoc(explanations: StatementExplanations = STATE
     `Example values: account \`${EXAMPLE_INPUTS.accountId}\`, region \`${EXAMPLE_INPUTS.region}\`, Pinpoint project \`${EXAMPLE_INPUTS.pinpointProjectId}\`, default names. A deployment substitutes its own; \`census-pinpoint plan\` prints its exact documents. Statements marked *SSE-KMS only* exist when \`kmsKeyArn\` is set (example key \`${EXAMPLE_KMS_KEY_ARN}\`); with the default SSE-S3 encryption they are absent.`,
   ];
   for (const section of POLICY_SECTIONS) lines.push("", ...renderPolicy(section, plain, kms, explanations));
-  lines.push("", ...renderHardening(plain, kms), "", ...renderLeftOut([plain, kms]), "", ...renderUncertainties(plain));
+  lines.push("", ...renderHardening(plain, kms), "", ...renderLeftOut([plain, kms]), "", ...renderUncertainties(plain), "", ...renderAdminPermissions());
   return `${lines.join("\n")}\n`;
 }

@@ -64,14 +64,16 @@ test("a second setup while one is updating the stack is refused as locked, and t
   await e2e.reset();
   const projectId = await e2e.createPinpointProject(REGION, "Two at once");
   const args = ["setup", "--no-input", "--yes", "--skip-verify", "--region", REGION, "--project-id", projectId];
-  // Slow enough that the first run still holds the lock when the second one reaches its update.
-  const first = startPiped(args, e2e.env({ extra: { CENSUS_TEST_PROVIDER_DELAY_MS: "5000" } }));
+  // Slow enough that the first run still holds the lock when the second one reaches its update, even
+  // on a loaded machine (5 s per change was not, once on CI: the second run's preflight and preview
+  // outlasted the whole first update).
+  const first = startPiped(args, e2e.env({ extra: { CENSUS_TEST_PROVIDER_DELAY_MS: "15000" } }));
   await until(() => lockFiles(`${REGION}-${projectId}`).length > 0, "the first run to take the lock");
   const second = await runPiped(args, e2e.env(), { timeoutMs: 60_000 });
   expect(second.code).toBe(4);
   expect(second.stderr).toContain(`Stack ${REGION}-${projectId} is locked: another update is running, or one that was killed left its lock behind.`);
   expect((await first.result).code).toBe(0);
-}, 120_000);
+}, 240_000);
 
 test("kill -9 mid-update: the next run names the stale lock and pulumi cancel, which clears it; then setup converges and keeps the bucket AWS made", async () => {
   await e2e.reset();

@@ -3,7 +3,7 @@
 // the "prompt" here builds a Prompter on render's streams and the "config" is the question to ask.
 import { render } from "@inquirer/testing";
 import { PINPOINT_REGION_NAMES } from "../../infra/regions.js";
-import { exitCodeFor, InterruptedError } from "../../wizard/errors.js";
+import { AwsCredentialsError, exitCodeFor, InterruptedError } from "../../wizard/errors.js";
 import { createInquirerPrompter, type Prompter, type PrompterOptions } from "../../wizard/prompts.js";
 
 type Question<T> = (prompter: Prompter) => Promise<T>;
@@ -32,6 +32,27 @@ describe("chooseRegion", () => {
     events.keypress("down");
     events.keypress("enter");
     await expect(answer).resolves.toBe("us-east-2");
+  });
+});
+
+describe("withSignal", () => {
+  test("a signal aborted while the question is open ends it at once with the signal's reason (setup's failed credential lookup)", async () => {
+    const failed = new AbortController();
+    const { answer, getScreen } = await ask((p) => p.withSignal(failed.signal).chooseRegion());
+    expect(getScreen()).toContain("AWS region of your Pinpoint project");
+    const reason = new AwsCredentialsError("No AWS credentials found.");
+    failed.abort(reason);
+    await expect(answer).rejects.toBe(reason);
+  });
+
+  test("a question asked after the signal aborted ends before it is answered; one without the signal is not affected", async () => {
+    const failed = new AbortController();
+    failed.abort(new AwsCredentialsError("No AWS credentials found."));
+    const ended = await ask((p) => p.withSignal(failed.signal).wantsToCustomize());
+    await expect(ended.answer).rejects.toBeInstanceOf(AwsCredentialsError);
+    const { answer, events } = await ask((p) => p.wantsToCustomize());
+    events.keypress("enter");
+    await expect(answer).resolves.toBe(false);
   });
 });
 

@@ -1,8 +1,9 @@
 /** Who the CLI is acting as: the first AWS call of every command, so credential problems surface here. */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsTarget } from "../setupInputs.js";
+import { CliError } from "../errors.js";
 import { classifyAwsError, missingProfileError, toCliError } from "./awsErrors.js";
-import { awsClientConfig } from "./clients.js";
+import { awsClientConfig, configuredEndpoint } from "./clients.js";
 import { missingProfile, readAwsProfiles } from "./configuredRegion.js";
 
 export interface CallerIdentity {
@@ -11,20 +12,54 @@ export interface CallerIdentity {
   userId: string;
 }
 
-/** Throws AwsCredentialsError (no, expired or invalid credentials) or AwsRequestError (unreachable). */
-export async function getCallerIdentity(target: AwsTarget): Promise<CallerIdentity> {
+/**
+ * Throws AwsCredentialsError (no, expired or invalid credentials) or AwsRequestError (unreachable).
+ * `signal` abandons the request (a lookup nobody waits for any more must not keep the process alive).
+ */
+export async function getCallerIdentity(target: AwsTarget, options: { signal?: AbortSignal } = {}): Promise<CallerIdentity> {
   const client = new STSClient(awsClientConfig(target, "STS"));
   try {
-    const { Account, Arn, UserId } = await client.send(new GetCallerIdentityCommand({}));
+    const { Account, Arn, UserId } = await client.send(new GetCallerIdentityCommand({}), { abortSignal: options.signal });
     if (!Account || !Arn || !UserId) {
       throw new Error(`GetCallerIdentity answered without ${!Account ? "an account" : !Arn ? "an ARN" : "a user ID"}`);
     }
     return { accountId: Account, arn: Arn, userId: UserId };
   } catch (error) {
     const cause = await credentialsCause(error, target);
-    throw toCliError(cause.error, { target: cause.target, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity" });
+    const failure = toCliError(cause.error, { target: cause.target, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity" });
+    if (sameInEveryRegion(cause.error, cause.target)) REGION_INDEPENDENT.add(failure);
+    throw failure;
   } finally {
     client.destroy();
+  }
+}
+
+const REGION_INDEPENDENT = new WeakSet<Error>();
+
+/**
+ * True for a getCallerIdentity failure that a lookup in any other region would meet too, so it may be
+ * reported before the user has chosen the region: no credentials could be loaded (none configured, a
+ * profile that does not exist, an expired SSO session), STS said the token is expired (only the
+ * partition that issued it says so), or the endpoint AWS_ENDPOINT_URL(_STS) names, the same for every
+ * region, did not answer. Other answers may depend on the region: a GovCloud key is rejected by the
+ * STS of the commercial partition, and a firewall may pass one region's endpoint and not another's.
+ */
+export function failsInEveryRegion(error: unknown): boolean {
+  return error instanceof Error && REGION_INDEPENDENT.has(error);
+}
+
+function sameInEveryRegion(error: unknown, target: AwsTarget): boolean {
+  if (error instanceof CliError) return true; // a profile the files do not have (credentialsCause)
+  const failure = classifyAwsError(error, target);
+  switch (failure.kind) {
+    case "no-credentials":
+      return true;
+    case "rejected-credentials":
+      return failure.code === "ExpiredToken" || failure.code === "ExpiredTokenException";
+    case "network":
+      return configuredEndpoint("STS") !== undefined;
+    default:
+      return false;
   }
 }
 

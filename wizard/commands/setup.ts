@@ -5,7 +5,7 @@
  * The AWS SDK clients, the Automation API and the verify checks are imported where they are first
  * needed: loaded up front they would multiply the time until the first question appears.
  */
-import type { PinpointRegion } from "../../infra/regions.js";
+import { isPinpointRegion, partitionOf, type PinpointRegion } from "../../infra/regions.js";
 import { configuredRegion } from "../aws/configuredRegion.js";
 import type { CallerIdentity } from "../aws/identity.js";
 import type { CensusValues } from "../censusValues.js";
@@ -35,29 +35,38 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
   await ensureHomeWritable(homePaths(io.env));
   const target = pulumiTargetFrom(flags, context);
   checkSecretsProvider(target.secretsProvider, target.backendUrl ?? io.env.PULUMI_BACKEND_URL ?? "file://");
-  const prompter = context.prompter ?? createInquirerPrompter();
   // Loading the Automation API and running `pulumi version` take seconds of CPU: they start once the
   // region is known (the first question is on screen by then) and go on while the user answers.
   let pulumiLookup: Promise<PulumiCommand> | undefined;
   const startPulumiLookup = () =>
     (pulumiLookup ??= import("../pulumi/cli.js").then(({ ensurePulumiCli }) => ensurePulumiCli({ pulumiCommand: context.pulumiCommand, env: io.env })));
   const identity = identityLookup(target.profile, (who) => render.info(`Using AWS account ${who.accountId} as ${who.arn}.`));
-  const { inputs, warnings } = await resolveSetupInputs({
+  const defaultRegion = await configuredRegion(target.profile, io.env);
+  // The credential lookup starts once the first question is on screen, so that question appears as
+  // fast as before; a failure no answer can change (no credentials, an expired SSO session, an
+  // unreachable endpoint) then ends the question at once, instead of after the user has answered it.
+  const lookupFailed = new AbortController();
+  const prompter = afterFirstQuestion((context.prompter ?? createInquirerPrompter()).withSignal(lookupFailed.signal), () =>
+    identity.startEarly(defaultRegion !== undefined && isPinpointRegion(defaultRegion) ? defaultRegion : "us-east-1", (error) => lookupFailed.abort(error)),
+  );
+  const { inputs, warnings, accountId } = await resolveSetupInputs({
     flags: setupFlags(flags),
     env: io.env,
     interactive,
     prompter,
     listProjects: async (region) => (await import("../aws/pinpoint.js")).listPinpointProjects({ region, profile: target.profile }),
-    defaultRegion: await configuredRegion(target.profile, io.env),
+    defaultRegion,
     accountId: async (region) => {
       startPulumiLookup().catch(() => {});
-      return (await identity(region)).accountId;
+      return (await identity.inRegion(region)).accountId;
     },
     onProgress: render.progress,
-  });
+  })
+    .then(async (resolved) => ({ ...resolved, accountId: (await identity.inRegion(resolved.inputs.region)).accountId }))
+    // Ctrl-C at the region question, or an answer in another partition, leaves the early lookup unneeded.
+    .finally(() => identity.stopEarly());
   for (const warning of warnings) render.warning(warning);
   const aws: AwsTarget = { region: inputs.region, profile: target.profile };
-  const { accountId } = await identity(inputs.region);
 
   const pulumiCommand = await findOrInstallPulumi(startPulumiLookup(), context, prompter);
   const preflight = await runPreflight(target, aws, inputs, accountId, { ...context, pulumiCommand });
@@ -124,15 +133,75 @@ function resultDocument(values: CensusValues, stack: string, changed: boolean, w
   return { ...values, stackName: stack, changed, warnings };
 }
 
-/** One STS call per run, made when the region is known; reports who we are once. */
+/**
+ * Who we are in AWS: an STS call, reported once (when the region is known, so the report never lands
+ * in the middle of a question). `startEarly` makes the call while the region question is still open,
+ * in a likely region (the AWS profile's, else us-east-1). `inRegion` takes that call's answer when the
+ * chosen region is in the same partition, and its failure when made in the chosen region itself or
+ * one that no region could change (`failsInEveryRegion`); otherwise it asks STS in the chosen region,
+ * as setup did before.
+ */
 function identityLookup(profile: string | undefined, onFound: (identity: CallerIdentity) => void) {
-  let lookup: Promise<CallerIdentity> | undefined;
-  return (region: PinpointRegion) =>
-    (lookup ??= import("../aws/identity.js").then(async ({ getCallerIdentity }) => {
-      const identity = await getCallerIdentity({ region, profile });
-      onFound(identity);
-      return identity;
-    }));
+  const lookUp = async (region: PinpointRegion, signal?: AbortSignal) => (await import("../aws/identity.js")).getCallerIdentity({ region, profile }, { signal });
+  let early: { region: PinpointRegion; lookup: Promise<CallerIdentity> } | undefined;
+  let chosen: Promise<CallerIdentity> | undefined;
+  const stop = new AbortController();
+
+  async function resolve(region: PinpointRegion): Promise<CallerIdentity> {
+    // Credentials of one partition are unknown in the other: there the early answer says nothing.
+    if (early === undefined || partitionOf(early.region) !== partitionOf(region)) return lookUp(region);
+    try {
+      return await early.lookup;
+    } catch (error) {
+      if (early.region === region || (await import("../aws/identity.js")).failsInEveryRegion(error)) throw error;
+    }
+    return lookUp(region);
+  }
+
+  return {
+    /** `onDecisiveFailure`: the call failed, before the region was chosen, in a way that the region cannot change. */
+    startEarly(region: PinpointRegion, onDecisiveFailure: (error: unknown) => void): void {
+      if (early !== undefined || chosen !== undefined) return;
+      early = { region, lookup: lookUp(region, stop.signal) };
+      early.lookup.catch(async (error: unknown) => {
+        // Once the region is chosen, inRegion reports the failure (or asks again in another partition).
+        if (chosen === undefined && !stop.signal.aborted && (await import("../aws/identity.js")).failsInEveryRegion(error)) onDecisiveFailure(error);
+      });
+    },
+    /** Abandons the early call if it is still under way: a hanging request would keep the process alive after setup ended. */
+    stopEarly(): void {
+      stop.abort();
+    },
+    inRegion(region: PinpointRegion): Promise<CallerIdentity> {
+      return (chosen ??= resolve(region).then((identity) => {
+        onFound(identity);
+        return identity;
+      }));
+    },
+  };
+}
+
+/**
+ * `prompter`, calling `start` once its first question is on screen: Inquirer draws a question on the
+ * next turn of the event loop (setImmediate) after it is asked, and `start` is queued behind it, so
+ * whatever `start` loads (the AWS SDK) never delays the first paint.
+ */
+function afterFirstQuestion(prompter: Prompter, start: () => void): Prompter {
+  let started = false;
+  return new Proxy(prompter, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== "function" || property === "withSignal") return value;
+      return (...args: unknown[]) => {
+        const asked: unknown = value.apply(target, args);
+        if (!started) {
+          started = true;
+          setImmediate(start);
+        }
+        return asked;
+      };
+    },
+  });
 }
 
 /** The CLI on PATH; when there is none and the user may be asked, an install with their consent. */

@@ -18,7 +18,7 @@ import {
 import { partitionOf } from "../../infra/regions.js";
 import { NAMED_TYPES, type NamedType } from "../aws/namedTypes.js";
 import type { CommandContext } from "../cli.js";
-import { AwsRequestError, MissingStackError, UsageError } from "../errors.js";
+import { AwsCredentialsError, AwsRequestError, MissingStackError, UsageError } from "../errors.js";
 import type { PulumiTarget, OpenStack } from "../pulumi/workspace.js";
 import type { StackState } from "../pulumi/stackState.js";
 import type { AwsTarget, SetupInputs } from "../setupInputs.js";
@@ -132,7 +132,23 @@ async function openExistingStack(target: PulumiTarget, inputs: SetupInputs, cont
   return { opened, bucketName: typeof bucketName === "string" ? bucketName : undefined, state };
 }
 
+/** Where a refused or unusable credential leaves the user: doctor checks every permission setup needs at once. */
+export const DOCTOR_HINT = "`census-pinpoint doctor` checks all the permissions setup needs.";
+
+function pointingToDoctor(error: unknown): unknown {
+  if (!(error instanceof AwsCredentialsError)) return error;
+  return new AwsCredentialsError(error.message, error.hint ? `${error.hint} ${DOCTOR_HINT}` : DOCTOR_HINT);
+}
+
 export async function runPreflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, context: CommandContext): Promise<Preflight> {
+  try {
+    return await preflight(target, aws, inputs, accountId, context);
+  } catch (error) {
+    throw pointingToDoctor(error);
+  }
+}
+
+async function preflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, context: CommandContext): Promise<Preflight> {
   const { render } = context;
   const warnings: string[] = [];
   render.progress({ kind: "step", message: `Checking Pinpoint project ${inputs.projectId} in ${inputs.region}` });

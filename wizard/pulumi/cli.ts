@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
-import { PulumiError } from "../errors.js";
+import { CliError, PulumiError } from "../errors.js";
 import { homePaths } from "../home.js";
 import { loadAutomation } from "./automation.js";
 import { isMissingCli, toCliError } from "./failure.js";
@@ -29,6 +29,8 @@ function checkVersion(command: PulumiCommand, env: NodeJS.ProcessEnv): PulumiCom
 
 /** A plain Error from `PulumiCommand.get` is its version check refusing what `pulumi version` printed. */
 function unusableCli(error: unknown): unknown {
+  // Our own verdict (checkVersion: too old) passes as it is, not as "cannot be used: …" around it.
+  if (error instanceof CliError) return error;
   const mapped = toCliError(error);
   if (mapped !== error || !(error instanceof Error)) return mapped;
   return new PulumiError(`The Pulumi CLI cannot be used: ${error.message}`, `${INSTALL_HINT} (version ${MINIMUM_PULUMI_VERSION} or newer).`);
