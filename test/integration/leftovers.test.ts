@@ -170,7 +170,7 @@ test("lookups AWS refuses are reported unchecked with the reason, never as gone"
 // The AWS CLI is not required to run the suite; where it is installed, the report is proven by
 // running it: the commands, in the order listed, must remove everything.
 const awsCli = spawnSync("aws", ["--version"], { encoding: "utf8" }).status === 0;
-(awsCli ? test : test.skip)("running the listed commands in order with the AWS CLI leaves nothing behind", async () => {
+(awsCli ? test : test.skip)(`running the listed commands in order with the AWS CLI leaves nothing behind${awsCli ? "" : " (skipped: no aws CLI on PATH)"}`, async () => {
   await createBucketWithAFile();
   await createIdentities();
   const commands = (await findLeftovers(admin, RESOURCES)).flatMap((check) => check.commands ?? []);
