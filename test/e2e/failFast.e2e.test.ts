@@ -2,13 +2,13 @@
 // expired SSO session, or AWS_ENDPOINT_URL at a closed port). The region question appears, and with
 // no key pressed it ends with the credential error and exit 3 within a few seconds. Nothing here
 // reaches AWS or moto: every failure happens before any AWS answer.
-import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { useSilentEndpoint } from "../helpers/silentEndpoint.js";
 import { killAllSessions, runInPty } from "./harness.js";
+import { EXPIRED_SSO_PROFILE, writeExpiredSsoProfile } from "../helpers/expiredSso.js";
 
 let root: string;
 
@@ -74,28 +74,9 @@ test("no AWS credentials: the region question ends by itself with \"No AWS crede
 });
 
 test("an expired SSO session: the region question ends with the SDK's reason and exit 3", async () => {
-  const env = cleanEnv({ AWS_PROFILE: "sso-expired", AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}` });
-  writeFileSync(
-    env.AWS_CONFIG_FILE!,
-    "[profile sso-expired]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Admin\nregion = eu-west-1\n\n" +
-      "[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n",
-  );
-  // What `aws sso login` leaves, an hour after the token expired; its refresh goes to the closed port.
-  const cache = join(env.HOME!, ".aws", "sso", "cache");
-  mkdirSync(cache, { recursive: true });
-  writeFileSync(
-    join(cache, `${createHash("sha1").update("corp").digest("hex")}.json`),
-    JSON.stringify({
-      startUrl: "https://example.awsapps.com/start",
-      region: "us-east-1",
-      accessToken: "expired",
-      expiresAt: new Date(Date.now() - 3_600_000).toISOString(),
-      clientId: "client",
-      clientSecret: "secret",
-      registrationExpiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-      refreshToken: "refresh",
-    }),
-  );
+  const env = cleanEnv({ AWS_PROFILE: EXPIRED_SSO_PROFILE, AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}` });
+  // Its refresh goes to the closed port.
+  writeExpiredSsoProfile(env.AWS_CONFIG_FILE!, env.HOME!);
   await regionQuestionEndsWith(env, /Could not load AWS credentials for profile "sso-expired": Token is expired\./);
 });
 

@@ -4,7 +4,6 @@
 // answer), with a scripted Prompter whose region question is never answered.
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +13,7 @@ import { lastErrorLine, runCli } from "../../helpers/cliIo.js";
 import { FakePulumi } from "../../helpers/fakePulumi.js";
 import { DUMMY_CREDENTIALS, isolateAwsEnvironment, type IsolatedAwsEnvironment } from "../../helpers/moto.js";
 import { NO_ANSWER } from "../../helpers/scriptedPrompter.js";
+import { EXPIRED_SSO_PROFILE, writeExpiredSsoProfile } from "../../helpers/expiredSso.js";
 
 let aws: IsolatedAwsEnvironment;
 let home: string;
@@ -70,39 +70,9 @@ describe("a credential failure ends the region question at once", () => {
   });
 
   test("an expired SSO session (its token cannot be refreshed): the SDK's reason, exit 3", async () => {
-    writeFileSync(
-      aws.configFile,
-      [
-        "[profile sso-expired]",
-        "sso_session = corp",
-        "sso_account_id = 123456789012",
-        "sso_role_name = Admin",
-        "region = eu-west-1",
-        "",
-        "[sso-session corp]",
-        "sso_start_url = https://example.awsapps.com/start",
-        "sso_region = us-east-1",
-        "sso_registration_scopes = sso:account:access",
-        "",
-      ].join("\n"),
-    );
-    // As `aws sso login` leaves it, an hour after its token expired; the refresh goes to AWS_ENDPOINT_URL, a closed port.
-    const cache = join(process.env.HOME!, ".aws", "sso", "cache");
-    mkdirSync(cache, { recursive: true });
-    writeFileSync(
-      join(cache, `${createHash("sha1").update("corp").digest("hex")}.json`),
-      JSON.stringify({
-        startUrl: "https://example.awsapps.com/start",
-        region: "us-east-1",
-        accessToken: "expired",
-        expiresAt: new Date(Date.now() - 3_600_000).toISOString(),
-        clientId: "client",
-        clientSecret: "secret",
-        registrationExpiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        refreshToken: "refresh",
-      }),
-    );
-    const run = await setupWithRegionOpen({ AWS_PROFILE: "sso-expired" });
+    // Its refresh goes to AWS_ENDPOINT_URL, a closed port.
+    writeExpiredSsoProfile(aws.configFile, process.env.HOME!);
+    const run = await setupWithRegionOpen({ AWS_PROFILE: EXPIRED_SSO_PROFILE });
 
     expect(run.code).toBe(EXIT.aws);
     expect(lastErrorLine(run.stderr())).toMatch(/^Could not load AWS credentials for profile "sso-expired": Token is expired\. To refresh this SSO session run 'aws sso login'/);
