@@ -1,5 +1,7 @@
 /** Typed views of the flags commander parsed, shared by the commands. */
+import { InvalidInputError } from "../../infra/validation.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
+import { UsageError } from "../errors.js";
 import type { SetupFlags } from "../inputs.js";
 import type { PulumiTarget } from "../pulumi/workspace.js";
 
@@ -31,4 +33,14 @@ export function pulumiTargetFrom(flags: ParsedFlags, context: CommandContext): P
     secretsProvider: flagText(flags, "secretsProvider"),
     env: context.io.env,
   };
+}
+
+/** A flag's value parsed: what the parser refuses is a usage error (exit 2) that names the flag. */
+export function parsedFlag<T>(flag: string, value: string, parse: (value: string) => T): T {
+  try {
+    return parse(value);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
 }

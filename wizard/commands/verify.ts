@@ -3,13 +3,13 @@
  * values come from a stack, or (for a setup done by hand) from flags with the key in an AWS profile;
  * that mode needs no Pulumi CLI at all.
  */
-import { checkProjectId, InvalidInputError, validateBucketName, validateRegion } from "../../infra/validation.js";
+import { checkProjectId, validateBucketName, validateRegion } from "../../infra/validation.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
 import { UsageError, VerificationError } from "../errors.js";
 import { readStackValues } from "../pulumi/workspace.js";
 import { parseRoleArn } from "../verify/input.js";
 import { verifyInputFromValues, verifyStaging, type VerifyInput } from "../verify/verifyStaging.js";
-import { flagText } from "./flags.js";
+import { flagText, parsedFlag } from "./flags.js";
 import { selectStack } from "./stackSelection.js";
 
 /** The flags of the mode that checks a setup done by hand. */
@@ -20,17 +20,6 @@ const MANUAL_FLAGS = [
   ["projectId", "--project-id"],
   ["region", "--region"],
 ] as const;
-
-function flagValue<T>(flag: string, parse: (value: string) => T): (value: string) => T {
-  return (value) => {
-    try {
-      return parse(value);
-    } catch (error) {
-      if (error instanceof InvalidInputError) throw new UsageError(`${flag}: ${error.message}`);
-      throw error;
-    }
-  };
-}
 
 function manualInput(flags: ParsedFlags, context: CommandContext): VerifyInput {
   const missing = MANUAL_FLAGS.filter(([key]) => flagText(flags, key) === undefined).map(([, flag]) => flag);
@@ -43,19 +32,19 @@ function manualInput(flags: ParsedFlags, context: CommandContext): VerifyInput {
   if (flagText(flags, "stack") !== undefined) {
     throw new UsageError("--stack cannot be combined with --bucket, --role-arn and --key-profile.", "Check either a stack (--stack) or a setup by its values.");
   }
-  const projectId = flagValue("--project-id", (value) => {
+  const projectId = parsedFlag("--project-id", flagText(flags, "projectId")!, (value) => {
     const { warning } = checkProjectId(value.trim());
     if (warning) context.render.warning(warning);
     return value.trim();
-  })(flagText(flags, "projectId")!);
+  });
   const roleArn = flagText(flags, "roleArn")!;
   if (!parseRoleArn(roleArn)) {
     throw new UsageError(`--role-arn: "${roleArn}" is not an IAM role ARN.`, "Copy it from IAM → Roles → the importer role → ARN, e.g. arn:aws:iam::123456789012:role/CensusPinpointSegmentImporter.");
   }
   return {
-    region: flagValue("--region", validateRegion)(flagText(flags, "region")!),
+    region: parsedFlag("--region", flagText(flags, "region")!, validateRegion),
     projectId,
-    bucketName: flagValue("--bucket", validateBucketName)(flagText(flags, "bucket")!),
+    bucketName: parsedFlag("--bucket", flagText(flags, "bucket")!, validateBucketName),
     importerRoleArn: roleArn,
     key: { profile: flagText(flags, "keyProfile")! },
     admin: { profile: flagText(flags, "profile") ?? context.io.env.AWS_PROFILE },
