@@ -12,6 +12,7 @@ import {
   defaultImporterRoleName,
   importerPolicyName,
   resourceTags,
+  stagingBucketResourceName,
 } from "./names.js";
 import { censusAccessPolicy, importerRolePolicy, importerTrustPolicy, tlsOnlyBucketPolicy } from "./policies.js";
 import { validateStagingInputs, type StagingInputs } from "./validation.js";
@@ -76,7 +77,7 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
     // A default name applies when the bucket is created only: a later default (this tool's defaults
     // have changed before) must never rename, and so replace, a bucket that exists.
     const bucket = new s3.Bucket(
-      `${name}-staging`,
+      stagingBucketResourceName(name),
       { bucket: bucketName, region, forceDestroy: true, tags },
       { ...guarded, ignoreChanges: inputs.bucketName === undefined ? ["bucket"] : [] },
     );

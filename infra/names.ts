@@ -65,3 +65,8 @@ export function accessKeyResourceName(componentName: string, generation: number)
 export function activeKeyGenerations(current: number, keepPrevious: boolean): number[] {
   return keepPrevious && current > 1 ? [current - 1, current] : [current];
 }
+
+/** The staging bucket's Pulumi resource name in a component named `componentName`: what `adopt` imports the hand-made bucket as. */
+export function stagingBucketResourceName(componentName: string): string {
+  return `${componentName}-staging`;
+}

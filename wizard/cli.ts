@@ -63,6 +63,10 @@ const FLAGS = {
   roleArn: ["--role-arn <arn>", "importer role to check (instead of the stack's)"],
   keyProfile: ["--key-profile <name>", "AWS profile holding the Census access key (instead of the stack's key)"],
   all: ["--all", "every stack of this tool in the backend"],
+  censusUser: ["--census-user <name>", "IAM user whose key Census holds (instead of --key-profile: every key of that user is reviewed)"],
+  existingBucket: ["--existing-bucket <name>", "the staging bucket made by hand, which the stack takes over with its files"],
+  accessKeyId: ["--access-key-id <id>", "the old access key Census held (instead of --key-profile)"],
+  keepRole: ["--keep-role", "keep the old importer role; only detach AmazonS3ReadOnlyAccess and other policies reaching beyond the staging bucket"],
 } as const satisfies Record<string, readonly [string, string]>;
 
 type FlagKey = keyof typeof FLAGS;
@@ -157,6 +161,33 @@ const COMMANDS: CommandSpec[] = [
       "census-pinpoint teardown --stack us-east-1-0123456789abcdef0123456789abcdef --yes --no-input",
     ],
     run: async () => (await import("./commands/teardown.js")).teardownCommand,
+  },
+  {
+    name: "audit",
+    summary: "read-only: review the posture of any setup, made by this tool or by hand: importer role, Census's identity, bucket, project",
+    flags: [...STACK_FLAGS, "bucket", "roleArn", "keyProfile", "censusUser", "json", "noInput", "verbose"],
+    examples: [
+      "census-pinpoint audit --stack us-east-1-0123456789abcdef0123456789abcdef",
+      "census-pinpoint audit --region eu-west-1 --project-id <id> --bucket my-staging --role-arn arn:aws:iam::123456789012:role/PinpointImporter --key-profile census",
+    ],
+    run: async () => (await import("./commands/audit.js")).auditCommand,
+  },
+  {
+    name: "adopt",
+    summary: "bring a setup made by hand under a stack without an outage: its bucket is taken over, a least-privilege role, user and key are made beside the old ones",
+    flags: [...INPUT_FLAGS.filter((key) => key !== "bucketName"), "existingBucket", "backendUrl", "secretsProvider", "outputFile", "force", "skipVerify", "yes", "noInput", "json", "verbose"],
+    examples: ["census-pinpoint adopt --region us-east-1 --project-id 0123456789abcdef0123456789abcdef --existing-bucket my-census-staging"],
+    run: async () => (await import("./commands/adopt.js")).adoptCommand,
+  },
+  {
+    name: "retire",
+    summary: "after adopt: remove the old key and importer role of a setup made by hand, each named and confirmed, then audit again",
+    flags: ["projectId", "region", "profile", "roleArn", "keyProfile", "accessKeyId", "keepRole", "backendUrl", "yes", "noInput", "json", "verbose"],
+    examples: [
+      "census-pinpoint retire --region us-east-1 --project-id <id> --role-arn arn:aws:iam::123456789012:role/PinpointImporter --key-profile census-old",
+      "census-pinpoint retire --region us-east-1 --project-id <id> --access-key-id AKIAI44QH8DHBEXAMPLE --role-arn <arn> --yes --no-input",
+    ],
+    run: async () => (await import("./commands/retire.js")).retireCommand,
   },
   {
     name: "doctor",

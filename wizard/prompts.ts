@@ -48,6 +48,10 @@ export interface Prompter {
   chooseStack(stacks: ReadonlyArray<{ name: string; detail: string }>): Promise<string>;
   /** rotate-key's phase 2: yes only once Census uses the new key (default no: deleting early breaks Census). */
   confirmOldKeyDeletion(oldAccessKeyId: string): Promise<boolean>;
+  /** retire: whether this legacy piece (named as AWS names it) goes; default yes, as it was listed for removal. */
+  confirmRetirePiece(description: string): Promise<boolean>;
+  /** retire with no stack of this tool for the project: yes only to leave Census without a working setup (default no). */
+  confirmRetireWithoutStack(warning: string): Promise<boolean>;
   /**
    * The same questions, each ended at once when `signal` aborts: the open question (and any asked
    * after) rejects with the signal's reason instead of waiting for an answer. For a failure found
@@ -225,6 +229,14 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
 
     confirmOldKeyDeletion(oldAccessKeyId) {
       return yesNo(`Census uses the new key and its test passed — delete the old key ${oldAccessKeyId} now?`, false);
+    },
+
+    confirmRetirePiece(description) {
+      return yesNo(`Remove ${description}?`, true);
+    },
+
+    confirmRetireWithoutStack(warning) {
+      return yesNo(`${warning}\nRetire anyway?`, false);
     },
 
     withSignal(other) {

@@ -10,6 +10,7 @@ import type { ProgressEvent } from "./progress.js";
 import type { StagingPlan } from "../infra/plan.js";
 import type { KeyStatus, StackStatus, StatusReport } from "./status/report.js";
 import type { DoctorReport } from "./doctor/report.js";
+import { AREA_NAMES, type AuditFinding, type AuditMethod, type AuditReport, type Severity } from "./audit/report.js";
 
 /** The part of a stream the renderer uses (process.stdout and process.stderr qualify). */
 export interface TextStream {
@@ -51,6 +52,8 @@ export interface Renderer {
   status(report: StatusReport): void;
   /** `doctor`'s result on stdout: one line per check (✔ ok, ⚠ warning or could not check, ✘ to fix), the fix under it; 80 columns. */
   doctor(report: DoctorReport): void;
+  /** `audit`'s result on stdout: per area ✔ what passed, ✘ each finding with its evidence, how it was found and its fix, – what could not be read; the verdict last. */
+  audit(report: AuditReport): void;
   /** Exactly one JSON document per run: a second call is a bug and throws. */
   json(document: unknown): void;
   /** Clears the spinner; call before prompting or exiting. */
@@ -176,6 +179,31 @@ export function wrapText(text: string, width: number, indent: string, firstInden
 }
 
 const DOCTOR_WIDTH = 80;
+
+const AUDIT_METHODS: Record<AuditMethod, string> = {
+  simulated: "IAM policy simulator",
+  "policy-read": "read from the policy documents",
+  api: "AWS API",
+};
+
+/**
+ * A command or a document in a fix or evidence stays as it is, on lines of its own: wrapped, a
+ * command could no longer be pasted.
+ */
+function isVerbatim(text: string): boolean {
+  return /^(aws|census-pinpoint) |^[[{}\]]|^\s/.test(text);
+}
+
+/** Each line of `text` wrapped under `indent` (the first after `firstIndent`); commands and documents kept whole. */
+function auditLines(text: string, width: number, indent: string, firstIndent = indent): string[] {
+  return text
+    .split("\n")
+    .flatMap((part, index) => (isVerbatim(part) ? [`${indent}${part}`] : wrapText(part, width, indent, index === 0 ? firstIndent : indent)));
+}
+
+function findingHeading(finding: AuditFinding): string {
+  return `[${finding.severity}${finding.control ? `, ${finding.control}` : ""}]`;
+}
 
 const SPINNER_FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const SPINNER_INTERVAL_MS = 80;
@@ -405,6 +433,45 @@ export function createRenderer(options: RendererOptions): Renderer {
       const [failed, warned, unchecked] = [count("fail"), count("warn"), count("unchecked")];
       const notes = [warned > 0 ? `${warned} warning${warned === 1 ? "" : "s"}` : "", unchecked > 0 ? `${unchecked} not checked` : ""].filter(Boolean).join(", ");
       if (failed === 0) stdout.write(`${notes ? `Nothing to fix (${notes}).` : "Nothing to fix."}\n`);
+    },
+
+    audit(report) {
+      stop();
+      const width = Math.max(stdout.columns ?? 80, 40);
+      const write = (text = "") => stdout.write(`${text}\n`);
+      const severityStyle: Record<Severity, (text: string) => string> = { critical: out.red.bold, high: out.red, medium: out.yellow, low: out.dim };
+      // The mark takes the first of two columns of indent, so the text wraps under itself.
+      const marked = (mark: string, text: string) => wrapText(text, width, "  ").forEach((line, index) => write(index === 0 ? `${mark}${line.slice(1)}` : line));
+      const { subject } = report;
+      const title = `Audit of ${subject.stackName ? `stack ${subject.stackName}` : "a setup made by hand"}: Pinpoint project ${subject.projectId} in ${subject.region}`;
+      for (const text of wrapText(title, width, "")) write(out.bold(text));
+      const facts: Array<[string, string]> = [
+        ["Importer role", subject.importerRoleArn],
+        ["Census's key", subject.census],
+        ["Staging bucket", subject.bucketName],
+      ];
+      const labelWidth = Math.max(...facts.map(([label]) => label.length));
+      for (const [label, value] of facts) write(`  ${label.padEnd(labelWidth)}  ${value}`);
+      for (const area of report.areas) {
+        write();
+        const name = AREA_NAMES[area.area].replace(/^the /, "");
+        write(out.bold(`${name.charAt(0).toUpperCase()}${name.slice(1)}`));
+        for (const passed of area.passed) marked(out.green("✔"), passed);
+        for (const finding of area.findings) {
+          const heading = findingHeading(finding);
+          const [first = "", ...rest] = wrapText(`${heading} ${finding.problem}`, width, "  ");
+          write(`${out.red("✘")}${first.slice(1).replace(heading, severityStyle[finding.severity](heading))}`);
+          for (const text of rest) write(text);
+          write("    Evidence:");
+          for (const evidence of finding.evidence) for (const text of auditLines(evidence, width, "        ", "      - ")) write(out.dim(text));
+          write(`    How it was found: ${AUDIT_METHODS[finding.method]}`);
+          write("    Fix:");
+          for (const text of auditLines(finding.fix, width, "      ")) write(text);
+        }
+        if (area.skipped) marked(out.dim("–"), `Not audited: ${area.skipped}`);
+      }
+      write();
+      for (const text of wrapText(`${report.verdict}.`, width, "")) write(out.bold(text));
     },
 
     json(document) {

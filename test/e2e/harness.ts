@@ -61,10 +61,13 @@ function assertBuilt(): void {
   }
 }
 
-/** Starts moto and a temp dir for one test file; isolates this process's own AWS environment too. */
-export async function startE2e(): Promise<E2eContext> {
+/**
+ * Starts moto and a temp dir for one test file; isolates this process's own AWS environment too.
+ * `motoEnv` goes to moto, e.g. MOTO_IAM_LOAD_MANAGED_POLICIES=true for AWS managed policies.
+ */
+export async function startE2e(motoEnv: Record<string, string> = {}): Promise<E2eContext> {
   assertBuilt();
-  const moto = await startMoto();
+  const moto = await startMoto(motoEnv);
   const engine = realEngine();
   const isolated = isolateAwsEnvironment(moto.endpoint);
   const root = isolated.dir;
@@ -324,14 +327,14 @@ export async function runPiped(args: string[], env: Record<string, string>, opti
  * The e2e context for one test file: started before its first test, stopped after its last, with
  * every pseudo-terminal session killed after each test.
  */
-export function useE2e(): E2eContext {
+export function useE2e({ motoEnv = {} }: { motoEnv?: Record<string, string> } = {}): E2eContext {
   let context: E2eContext | undefined;
   const started = (): E2eContext => {
     if (!context) throw new Error("the e2e context is used outside a test: useE2e() starts it in beforeAll");
     return context;
   };
   beforeAll(async () => {
-    context = await startE2e();
+    context = await startE2e(motoEnv);
   });
   afterEach(() => killAllSessions());
   afterAll(async () => {

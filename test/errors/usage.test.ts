@@ -1,6 +1,6 @@
 // The rows of docs/errors.md about using the CLI wrongly: unknown flags and commands, values missing
 // where nothing may be asked, Ctrl-C in a prompt, an --output-file that exists or whose folder does
-// not, a teardown with nothing to tear down. Each runs `main()` as a user would, with a fake Pulumi CLI, and with the AWS SDK pointed
+// not, a teardown with nothing to tear down, an adopt without the bucket to take over. Each runs `main()` as a user would, with a fake Pulumi CLI, and with the AWS SDK pointed
 // at a closed local port: a command that reached AWS would fail with exit 3, not with its own message.
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -120,5 +120,29 @@ describe("files and stacks", () => {
     expect(result.firstLine).toBe(message.replace("$CENSUS_PINPOINT_HOME", home));
     expect(result.stderr).toContain("If the stack was made with another Pulumi backend, pass its --backend-url.");
     expect(result.fake.calls.filter((call) => /^(destroy|stack rm|up)$/.test(call.args[0] ?? ""))).toEqual([]);
+  });
+});
+
+describe("adopt", () => {
+  it("adopt without --existing-bucket names the flag and where Census shows the bucket", async () => {
+    const result = await run(["adopt", "--no-input", "--yes", "--region", "us-east-1", "--project-id", PROJECT_ID]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.firstLine).toBe("✖ adopt needs the staging bucket Census uses now: pass --existing-bucket <name>.");
+    expect(result.stderr).toContain("S3 Staging Bucket Name in Census");
+    expect(result.fake.calls).toEqual([]);
+  });
+
+  it("an --existing-bucket that is not a bucket name is refused with the rule it breaks", async () => {
+    const result = await run(["adopt", "--no-input", "--yes", "--region", "us-east-1", "--project-id", PROJECT_ID, "--existing-bucket", "census_staging"]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.firstLine).toBe('✖ --existing-bucket: "census_staging" is not a valid S3 bucket name: it may contain only lowercase letters, digits, "." and "-" (found "_").');
+  });
+
+  it("adopt without a terminal and without --yes is refused before anything is read or created", async () => {
+    const result = await run(["adopt", "--no-input", "--region", "us-east-1", "--project-id", PROJECT_ID, "--existing-bucket", "acme-census-staging"]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.firstLine).toBe("✖ adopt creates AWS resources, and without a terminal nothing can be confirmed: pass --yes to go ahead.");
+    expect(result.stderr).toContain("census-pinpoint adopt --no-input --yes --region <region> --project-id <id> --existing-bucket acme-census-staging");
+    expect(result.fake.calls).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { main } from "../../wizard/cli.js";
 import { EXIT } from "../../wizard/errors.js";
 import { captureIo } from "../helpers/cliIo.js";
 
-const COMMANDS = ["setup", "plan", "credentials", "verify", "rotate-key", "list", "status", "teardown", "doctor"];
+const COMMANDS = ["setup", "plan", "credentials", "verify", "rotate-key", "list", "status", "audit", "adopt", "retire", "teardown", "doctor"];
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const captured = captureIo({ CENSUS_PINPOINT_HOME: "/nonexistent/census-pinpoint-home", ...env });
@@ -46,7 +46,7 @@ test("an unknown command exits 2 naming the commands there are", async () => {
   const result = await run(["destroy", "--yes"]);
   expect(result.code).toBe(EXIT.usage);
   expect(result.stderr.split("\n")[0]).toBe('✖ Unknown command "destroy".');
-  expect(result.stderr).toContain("Commands: setup, plan, credentials, verify, rotate-key, list, status, teardown, doctor.");
+  expect(result.stderr).toContain("Commands: setup, plan, credentials, verify, rotate-key, list, status, teardown, audit, adopt, retire, doctor.");
 });
 
 test("status --all with a stack named is refused (exit 2) before any backend is read", async () => {

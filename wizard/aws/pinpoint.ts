@@ -29,6 +29,13 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim().replace(/\.+$/, "");
 }
 
+const REFUSED_FOR_END_OF_SUPPORT = `apparently because ${END_OF_SUPPORT}`;
+
+/** Whether a lookup was refused, by the look of it, because Pinpoint reached its end of support (not for access or the network). */
+export function refusedForEndOfSupport(lookup: PinpointProjectLookup): boolean {
+  return lookup.status === "unavailable" && lookup.reason.includes(REFUSED_FOR_END_OF_SUPPORT);
+}
+
 /** Whether a failed Pinpoint call looks like AWS refusing it because the service reached its end of support. */
 export function isEndOfSupportRefusal(failure: AwsFailure): boolean {
   return END_OF_SUPPORT_WORDING.test(oneLine(failure.detail)) || (failure.kind === "other" && failure.status === 410);
@@ -43,7 +50,7 @@ function unavailableReason(error: unknown, target: AwsTarget, operation: "GetApp
     throw toCliError(error, { target, service: "Pinpoint", operation, permission });
   }
   if (isEndOfSupportRefusal(failure)) {
-    return `Amazon Pinpoint refused ${operation}, apparently because ${END_OF_SUPPORT} (${detail})`;
+    return `Amazon Pinpoint refused ${operation}, ${REFUSED_FOR_END_OF_SUPPORT} (${detail})`;
   }
   switch (failure.kind) {
     case "access-denied":

@@ -6,6 +6,7 @@
  * needed: loaded up front they would multiply the time until the first question appears.
  */
 import { isPinpointRegion, partitionOf, type PinpointRegion } from "../../infra/regions.js";
+import { DEFAULT_EXPIRATION_DAYS } from "../../infra/validation.js";
 import { configuredRegion } from "../aws/configuredRegion.js";
 import type { CallerIdentity } from "../aws/identity.js";
 import type { CensusValues } from "../censusValues.js";
@@ -20,13 +21,23 @@ import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { flagText, pulumiTargetFrom, setupFlags } from "./flags.js";
 import { checkSecretsProvider } from "../pulumi/secretsProvider.js";
 import { runPreflight, type Preflight } from "./setupPreflight.js";
+import type { Adoption } from "../adopt/adoptableBucket.js";
 
 export async function setupCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
+  await provision(flags, context);
+}
+
+/**
+ * What setup does, and `adopt` with `takeOver`: the bucket made by hand is imported into the stack
+ * instead of a new one being created, and everything else is created beside what was made by hand.
+ */
+export async function provision(flags: ParsedFlags, context: CommandContext, takeOver?: { existingBucket: string }): Promise<void> {
   const { io, render, interactive } = context;
+  const command = takeOver ? "adopt" : "setup";
   if (!interactive && flags.yes !== true) {
     throw new UsageError(
-      "setup creates AWS resources, and without a terminal nothing can be confirmed: pass --yes to go ahead.",
-      "In CI: census-pinpoint setup --no-input --yes --region <region> --project-id <id>",
+      `${command} creates AWS resources, and without a terminal nothing can be confirmed: pass --yes to go ahead.`,
+      `In CI: census-pinpoint ${command} --no-input --yes --region <region> --project-id <id>${takeOver ? ` --existing-bucket ${takeOver.existingBucket}` : ""}`,
     );
   }
   const outputFile = flagText(flags, "outputFile");
@@ -50,7 +61,7 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
     identity.startEarly(defaultRegion !== undefined && isPinpointRegion(defaultRegion) ? defaultRegion : "us-east-1", (error) => lookupFailed.abort(error)),
   );
   const { inputs, warnings, accountId } = await resolveSetupInputs({
-    flags: setupFlags(flags),
+    flags: { ...setupFlags(flags), ...(takeOver ? { bucketName: takeOver.existingBucket } : {}) },
     env: io.env,
     interactive,
     prompter,
@@ -68,11 +79,19 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
   for (const warning of warnings) render.warning(warning);
   const aws: AwsTarget = { region: inputs.region, profile: target.profile };
 
+  const adopting = takeOver ? await import("../adopt/takeOver.js") : undefined;
+  const adoption = await adopting?.checkTakeOver(aws, inputs, render.progress);
   const pulumiCommand = await findOrInstallPulumi(startPulumiLookup(), context, prompter);
-  const preflight = await runPreflight(target, aws, inputs, accountId, { ...context, pulumiCommand });
+  const preflight = await runPreflight(target, aws, inputs, accountId, { ...context, pulumiCommand }, adoption?.bucketName);
   for (const warning of preflight.warnings) render.warning(warning);
   // A stack keeps the bucket it has unless another name is asked for: defaults change between versions.
-  const wanted: SetupInputs = { ...inputs, bucketName: inputs.bucketName ?? preflight.existing?.bucketName };
+  const wanted: SetupInputs = {
+    ...inputs,
+    bucketName: inputs.bucketName ?? preflight.existing?.bucketName,
+    expirationDays: inputs.expirationDays ?? adoption?.keptExpirationDays,
+  };
+  // A re-run of adopt after the bucket was taken over (or after a stop) updates like setup.
+  const importBucket = adoption ? adopting!.bucketToImport(adoption, preflight.existing?.bucketName, inputs) : undefined;
 
   if (preflight.existing) {
     const [{ previewUpdate }, { showPlanAndConsent }, { stackConfigFor }] = await Promise.all([
@@ -87,15 +106,15 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
       render.info("Nothing was changed.");
       return;
     }
-  } else if (!(await confirmed(flags, context, prompter, confirmationSummary(inputs, accountId, preflight)))) {
+  } else if (!(await confirmed(flags, context, prompter, adoption ? adoptionSummary(wanted, accountId, adoption) : confirmationSummary(inputs, accountId, preflight)))) {
     render.info("Nothing was created.");
     return;
   }
 
-  const resumeCommand = resumeCommandFor(flags, wanted);
+  const resumeCommand = resumeCommandFor(flags, wanted, command);
   const [{ deployStack }, { runInterruptibly }] = await Promise.all([import("../pulumi/workspace.js"), import("./interruptibleUpdate.js")]);
   const deployed = await runInterruptibly(context, { stackName: preflight.stackName, resumeCommand }, (signal) =>
-    deployStack(target, wanted, { onProgress: render.progress, pulumiCommand, verbose: flags.verbose === true, signal, resumeCommand }),
+    deployStack(target, wanted, { onProgress: render.progress, pulumiCommand, verbose: flags.verbose === true, signal, resumeCommand, importBucket }),
   );
   if (!deployed.changed) render.info(`No changes: stack ${deployed.stackName} was already up to date.`);
 
@@ -108,11 +127,13 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
           env: io.env,
         });
 
-  const document = { ...resultDocument(deployed.values, deployed.stackName, deployed.changed, warnings), verification };
+  const handOver = adopting?.censusChanges(deployed.values, flags);
+  const document = { ...resultDocument(deployed.values, deployed.stackName, deployed.changed, warnings), verification, ...(handOver ? { adopted: handOver } : {}) };
   if (flags.json === true) render.json(document);
   else {
     render.censusValues(deployed.values, { showSecret: true });
     if (verification) render.checklist("Census connection test", verification.checks);
+    if (handOver) render.lines(handOver.steps);
   }
   if (outputFile !== undefined) {
     await writeOutputFile(outputFile, document, force);
@@ -236,6 +257,19 @@ function confirmationSummary(inputs: SetupInputs, accountId: string, preflight: 
   ].join("\n");
 }
 
+function adoptionSummary(inputs: SetupInputs, accountId: string, adoption: Adoption): string {
+  const files = `${adoption.objects.count}${adoption.objects.more ? "+" : ""} file${adoption.objects.count === 1 && !adoption.objects.more ? "" : "s"}`;
+  const replaced = adoption.replaced.length > 0 ? ` This replaces ${adoption.replaced.join(" and ")}.` : "";
+  return [
+    `AWS account:      ${accountId}`,
+    `Region:           ${inputs.region}`,
+    `Pinpoint project: ${inputs.projectId}`,
+    `Staging bucket:   ${adoption.bucketName} (made by hand, ${files}: kept)`,
+    `Take over the bucket into the stack, with its name and files, and give it the stack's settings: files expire after ${inputs.expirationDays ?? DEFAULT_EXPIRATION_DAYS} days, encryption, public access block and a TLS-only policy.${replaced}`,
+    "Create beside what was made by hand: the importer role Pinpoint assumes with its policy, and the IAM user, group, policy and access key Census uses. The old role, user and key are not changed.",
+  ].join("\n");
+}
+
 /** --yes, or the user's answer (without a terminal, --yes was required up front). */
 async function confirmed(flags: ParsedFlags, context: CommandContext, prompter: Prompter, summary: string): Promise<boolean> {
   if (flags.yes === true) return true;
@@ -244,10 +278,10 @@ async function confirmed(flags: ParsedFlags, context: CommandContext, prompter: 
 }
 
 /** The command that resumes this run: the same inputs, without questions. */
-function resumeCommandFor(flags: ParsedFlags, inputs: SetupInputs): string {
-  const parts = ["census-pinpoint setup", `--region ${inputs.region}`, `--project-id ${inputs.projectId}`];
+function resumeCommandFor(flags: ParsedFlags, inputs: SetupInputs, command: "setup" | "adopt"): string {
+  const parts = [`census-pinpoint ${command}`, `--region ${inputs.region}`, `--project-id ${inputs.projectId}`];
   const keep: Array<[string, string | undefined]> = [
-    ["--bucket-name", inputs.bucketName],
+    [command === "adopt" ? "--existing-bucket" : "--bucket-name", inputs.bucketName],
     ["--expiration-days", inputs.expirationDays?.toString()],
     ["--importer-role-name", inputs.importerRoleName],
     ["--census-user-name", inputs.censusUserName],

@@ -90,13 +90,15 @@ function holderText(projectId: string | undefined, ownProject: string): string {
 }
 
 /** Every name held by something outside the stack's state, all reported at once. */
-async function checkNames(aws: AwsTarget, inputs: SetupInputs, bucketName: string, accountId: string, existing: ExistingStack | undefined): Promise<void> {
+async function checkNames(aws: AwsTarget, inputs: SetupInputs, bucketName: string, accountId: string, existing: ExistingStack | undefined, adoptedBucket?: string): Promise<void> {
   const { nameHolder } = await import("../aws/nameHolders.js");
   const { bucketTakenMessage } = await import("../aws/bucket.js");
   const held = await heldByState(existing?.state, accountId, partitionOf(inputs.region));
   const conflicts: Array<{ claim: NameClaim; projectId?: string }> = [];
   for (const claim of claims(inputs, bucketName, accountId)) {
     if (held.has(`${claim.type}::${claim.id}`)) continue;
+    // The bucket adopt takes over exists by definition; the user named it to be taken.
+    if (claim.type === NAMED_TYPES.bucket && claim.id === adoptedBucket) continue;
     const holder = await nameHolder(aws, claim.type, claim.id);
     if (!holder.held) continue;
     if (holder.by === "another-account") throw new AwsRequestError(bucketTakenMessage(bucketName, accountId, inputs.region, inputs.projectId));
@@ -140,15 +142,16 @@ function pointingToDoctor(error: unknown): unknown {
   return new AwsCredentialsError(error.message, error.hint ? `${error.hint} ${DOCTOR_HINT}` : DOCTOR_HINT);
 }
 
-export async function runPreflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, context: CommandContext): Promise<Preflight> {
+/** `adoptedBucket`: the hand-made bucket `adopt` takes over, which must exist instead of being free. */
+export async function runPreflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, context: CommandContext, adoptedBucket?: string): Promise<Preflight> {
   try {
-    return await preflight(target, aws, inputs, accountId, context);
+    return await preflight(target, aws, inputs, accountId, context, adoptedBucket);
   } catch (error) {
     throw pointingToDoctor(error);
   }
 }
 
-async function preflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, context: CommandContext): Promise<Preflight> {
+async function preflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, context: CommandContext, adoptedBucket?: string): Promise<Preflight> {
   const { render } = context;
   const warnings: string[] = [];
   render.progress({ kind: "step", message: `Checking Pinpoint project ${inputs.projectId} in ${inputs.region}` });
@@ -166,7 +169,14 @@ async function preflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInpu
   const existing = await openExistingStack(target, inputs, context);
   const bucketName = inputs.bucketName ?? existing?.bucketName ?? defaultBucketName(accountId, inputs.region, inputs.projectId);
   render.progress({ kind: "step", message: "Checking that the bucket, role, user, group and policy names are free or this stack's" });
-  await checkNames(aws, inputs, bucketName, accountId, existing);
+  const name = stackName(inputs.region, inputs.projectId);
+  if (adoptedBucket !== undefined && existing?.bucketName !== undefined && existing.bucketName !== adoptedBucket) {
+    throw new UsageError(
+      `Stack ${name} already manages Pinpoint project ${inputs.projectId}, with the S3 bucket "${existing.bucketName}": adopt takes a bucket made by hand into a new stack.`,
+      `Update that stack with \`census-pinpoint setup --region ${inputs.region} --project-id ${inputs.projectId}\`, or remove it with \`census-pinpoint teardown --stack ${name}\` if nothing uses it. Nothing was changed.`,
+    );
+  }
+  await checkNames(aws, inputs, bucketName, accountId, existing, adoptedBucket);
   render.stop();
-  return { stackName: stackName(inputs.region, inputs.projectId), existing, bucketName, warnings };
+  return { stackName: name, existing, bucketName, warnings };
 }

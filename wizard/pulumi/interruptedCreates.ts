@@ -28,7 +28,7 @@ const ACCESS_KEY_TYPE = "aws:iam/accessKey:AccessKey";
 /** `<type>::<logical name>` → the provider ID the update imports. */
 export type Adoptions = Map<string, string>;
 
-function adoptionKey(type: string, name: string): string {
+export function adoptionKey(type: string, name: string): string {
   return `${type}::${name}`;
 }
 

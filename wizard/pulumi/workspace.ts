@@ -7,7 +7,7 @@
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { MissingStackError, PulumiError, UsageError } from "../errors.js";
 import type { ConfigMap, OutputMap, PulumiCommand, Stack, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
-import { PROJECT_NAME, stackName as stackNameOf } from "../../infra/names.js";
+import { PROJECT_NAME, stackName as stackNameOf, stagingBucketResourceName } from "../../infra/names.js";
 import type { CensusValues } from "../censusValues.js";
 import { homePaths } from "../home.js";
 import { type ProgressReporter, silentProgress } from "../progress.js";
@@ -18,7 +18,8 @@ import { ensurePulumiCli } from "./cli.js";
 import { engineOutput, trackEngineEvents } from "./events.js";
 import { stopSignalOf } from "../interrupt.js";
 import { type FailureContext, interruptedError, toCliError } from "./failure.js";
-import { adoptingProgram, resolveInterruptedCreates } from "./interruptedCreates.js";
+import { adoptingProgram, adoptionKey, resolveInterruptedCreates } from "./interruptedCreates.js";
+import { NAMED_TYPES } from "../aws/namedTypes.js";
 import { censusValuesFrom } from "./outputs.js";
 import { generatePassphrase, missingPassphraseError, resolvePassphrase, type Passphrase } from "./passphrase.js";
 import { stackProgram } from "./program.js";
@@ -56,6 +57,8 @@ export interface DeployOptions {
   signal?: AbortSignal;
   /** The command line that resumes this update, quoted in error hints. */
   resumeCommand?: string;
+  /** `adopt`: the staging bucket made by hand, which this update imports (Pulumi's `import`) instead of creating one. */
+  importBucket?: string;
 }
 
 /** What an update of an already opened stack needs: the CLI is the one the stack was opened with. */
@@ -247,6 +250,7 @@ export async function updateStack({ stack, context, aws }: OpenStack, config: Co
   try {
     await stack.setAllConfig(config);
     const adoptions = await resolveInterruptedCreates(stack, aws, options.onProgress);
+    if (options.importBucket !== undefined) adoptions.set(adoptionKey(NAMED_TYPES.bucket, stagingBucketResourceName(PROJECT_NAME)), options.importBucket);
     if (interruptedBy()) throw interruptedError({ ...context, resumeCommand, interruptedBy: interruptedBy() });
     const result = await stack.up({
       program: adoptingProgram(stackProgram(), adoptions),
