@@ -121,9 +121,12 @@ async function runSuite(settings: SuiteSettings, projectId: string, suite: Suite
   const stack = stackName(region, projectId);
   const expected = { projectId, region, bucket: names.bucket, role: names.role };
 
+  // --accept-end-of-support: since 30 October 2026 Pinpoint may refuse GetApp for the project, and
+  // setup would then stop before creating anything; the rest of the flow is still worth proving, and
+  // expectVerified notes the refusal.
   const setup = await suite.step(
     "setup",
-    ["setup", "--region", region, "--project-id", projectId, "--bucket-name", names.bucket, "--importer-role-name", names.role, "--census-user-name", names.user, "--no-input", "--yes", "--json"],
+    ["setup", "--region", region, "--project-id", projectId, "--bucket-name", names.bucket, "--importer-role-name", names.role, "--census-user-name", names.user, "--accept-end-of-support", "--no-input", "--yes", "--json"],
     (run) => {
       assert.ok(run.document, "stdout is not one JSON document");
       suite.learnSecret(run.document.secretAccessKey);

@@ -49,6 +49,10 @@ const FLAGS = {
   outputFile: ["--output-file <file>", "also write the result as JSON to this file (mode 0600)"],
   force: ["--force", "let --output-file overwrite an existing file"],
   yes: ["-y, --yes", "skip the final confirmation"],
+  acceptEndOfSupport: [
+    "--accept-end-of-support",
+    "go on when Amazon Pinpoint does not confirm the project (refused since its end of support on 30 October 2026, access denied, no answer); without it nothing is created (exit 5) and a terminal asks",
+  ],
   allowReplace: ["--allow-replace", "let an update replace or delete the staging bucket (with its files) or Census's user or key; --yes alone does not"],
   noInput: ["--no-input", "never prompt; a missing required value exits with code 2"],
   json: ["--json", "print exactly one JSON document on stdout"],
@@ -93,7 +97,7 @@ const COMMANDS: CommandSpec[] = [
     name: "setup",
     summary: "create or update the staging bucket, importer role and Census access key; print Census's six values",
     isDefault: true,
-    flags: [...INPUT_FLAGS, "backendUrl", "secretsProvider", "outputFile", "force", "skipVerify", "yes", "allowReplace", "noInput", "json", "verbose"],
+    flags: [...INPUT_FLAGS, "backendUrl", "secretsProvider", "outputFile", "force", "skipVerify", "yes", "allowReplace", "acceptEndOfSupport", "noInput", "json", "verbose"],
     examples: [
       "census-pinpoint",
       "census-pinpoint setup --region us-east-1 --project-id 0123456789abcdef0123456789abcdef --yes",
@@ -175,7 +179,7 @@ const COMMANDS: CommandSpec[] = [
   {
     name: "adopt",
     summary: "bring a setup made by hand under a stack without an outage: its bucket is taken over, a least-privilege role, user and key are made beside the old ones",
-    flags: [...INPUT_FLAGS.filter((key) => key !== "bucketName"), "existingBucket", "backendUrl", "secretsProvider", "outputFile", "force", "skipVerify", "yes", "noInput", "json", "verbose"],
+    flags: [...INPUT_FLAGS.filter((key) => key !== "bucketName"), "existingBucket", "backendUrl", "secretsProvider", "outputFile", "force", "skipVerify", "yes", "acceptEndOfSupport", "noInput", "json", "verbose"],
     examples: ["census-pinpoint adopt --region us-east-1 --project-id 0123456789abcdef0123456789abcdef --existing-bucket my-census-staging"],
     run: async () => (await import("./commands/adopt.js")).adoptCommand,
   },

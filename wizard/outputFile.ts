@@ -1,11 +1,20 @@
 /**
  * `--output-file`: the result as JSON in a file only the user can read (it holds the secret key).
  * The check runs before anything is created, so a refusal never comes after provisioning.
+ *
+ * The file is written the way a secret should be: into a new file of mode 0600 that no one else can
+ * have opened (created exclusively, under a random name, in the same folder), flushed to disk, then
+ * renamed into place. A reader never sees half a file, an old file's looser mode never carries over,
+ * and a failure leaves nothing behind. A symbolic link at the target is refused, with --force too: it
+ * could send the secret wherever the link points.
  */
 import { constants } from "node:fs";
-import { access, chmod, stat, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { access, lstat, open, rename, stat, unlink } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./errors.js";
+
+const AFTER_PROVISIONING_HINT = "The values are printed above; run `census-pinpoint credentials --format json --show-secret` to get them again.";
 
 /** The file's folder must exist and take a new file: finding out after provisioning would be too late. */
 async function checkFolder(path: string): Promise<void> {
@@ -19,29 +28,63 @@ async function checkFolder(path: string): Promise<void> {
   }
 }
 
+/** What is at `path` itself (a link is not followed), or undefined when nothing is. */
+async function entryAt(path: string): Promise<"symlink" | "other" | undefined> {
+  try {
+    return (await lstat(path)).isSymbolicLink() ? "symlink" : "other";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+function symlinkMessage(path: string): string {
+  return `--output-file: ${path} is a symbolic link; census-pinpoint does not write the secret key through one.`;
+}
+
 export async function checkOutputFile(path: string, force: boolean): Promise<void> {
   await checkFolder(path);
-  if (force) return;
-  const exists = await access(path).then(
-    () => true,
-    () => false,
-  );
-  if (exists) {
+  const entry = await entryAt(path);
+  if (entry === "symlink") throw new UsageError(symlinkMessage(path), "Name the file itself, in a folder only you can write (nothing was created).");
+  if (entry !== undefined && !force) {
     throw new UsageError(`--output-file: ${path} already exists; census-pinpoint does not overwrite it.`, "Choose another file, or pass --force to overwrite it.");
   }
 }
 
+/** A new file of mode 0600 beside `path`, holding `text` on disk; its path. Removed again if anything fails. */
+async function writeTemporary(path: string, text: string): Promise<string> {
+  const temporary = join(dirname(resolve(path)), `.${basename(path)}.${randomBytes(8).toString("hex")}.tmp`);
+  // "wx" is O_CREAT | O_EXCL: never a file (or link) that was already there.
+  const file = await open(temporary, "wx", 0o600);
+  try {
+    try {
+      // The mode given to open is narrowed by the umask; this makes it exactly 0600 whatever the umask.
+      await file.chmod(0o600);
+      await file.writeFile(text);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    await unlink(temporary).catch(() => {});
+    throw error;
+  }
+  return temporary;
+}
+
 export async function writeOutputFile(path: string, document: unknown, force: boolean): Promise<void> {
   const text = `${JSON.stringify(document, null, 2)}\n`;
+  let temporary: string | undefined;
   try {
-    await writeFile(path, text, { mode: 0o600, flag: force ? "w" : "wx" });
-    // An overwritten file keeps its old mode; the secret must not stay readable by others.
-    await chmod(path, 0o600);
+    temporary = await writeTemporary(path, text);
+    // Checked again: setup ran for minutes, and the rename would replace whatever is there now.
+    const entry = await entryAt(path);
+    if (entry === "symlink") throw new UsageError(symlinkMessage(path), AFTER_PROVISIONING_HINT);
+    if (entry !== undefined && !force) throw new UsageError(`--output-file: ${path} appeared while setup ran; it was not overwritten.`, AFTER_PROVISIONING_HINT);
+    await rename(temporary, path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === "EEXIST" ? `--output-file: ${path} appeared while setup ran; it was not overwritten.` : `--output-file: cannot write ${path} (${code ?? (error as Error).message}).`,
-      "The values are printed above; run `census-pinpoint credentials --format json --show-secret` to get them again.",
-    );
+    if (temporary !== undefined) await unlink(temporary).catch(() => {});
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--output-file: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, AFTER_PROVISIONING_HINT);
   }
 }

@@ -44,6 +44,11 @@ export interface Prompter {
   /** True only when the user typed exactly `expected` (surrounding spaces ignored). */
   confirmTypedText(expected: string, message: string): Promise<boolean>;
   confirmInstallPulumi(): Promise<boolean>;
+  /**
+   * setup and adopt when Amazon Pinpoint did not confirm the project (end of support, access denied,
+   * no answer): yes only to create a long-lived key anyway (default no: the import may never run).
+   */
+  acceptUnconfirmedProject(problem: string): Promise<boolean>;
   /** Which of several stacks a day-2 command acts on. */
   chooseStack(stacks: ReadonlyArray<{ name: string; detail: string }>): Promise<string>;
   /** rotate-key's phase 2: yes only once Census uses the new key (default no: deleting early breaks Census). */
@@ -212,6 +217,10 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
 
     confirmInstallPulumi() {
       return yesNo("The Pulumi CLI was not found. Download and install it now?", false);
+    },
+
+    acceptUnconfirmedProject(problem) {
+      return yesNo(`${problem}\nCreate the setup anyway, with a long-lived access key for Census?`, false);
     },
 
     chooseStack(stacks) {

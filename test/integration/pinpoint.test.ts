@@ -12,7 +12,7 @@ import {
   PinpointClient,
 } from "@aws-sdk/client-pinpoint";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { findPinpointProject, listPinpointProjects } from "../../wizard/aws/pinpoint.js";
+import { findPinpointProject, findPinpointProjects, listPinpointProjects } from "../../wizard/aws/pinpoint.js";
 import { AwsCredentialsError } from "../../wizard/errors.js";
 import { DUMMY_CREDENTIALS, freePort, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
 
@@ -53,6 +53,18 @@ describe("against moto", () => {
     expect(await findPinpointProject(target, MISSING_PROJECT_ID)).toEqual({ status: "not-found" });
   });
 
+  test("several projects of a region at once: each found or not, one answer per ID", async () => {
+    const [marketing, transactional] = await createApps("Marketing", "Transactional");
+    const lookups = await findPinpointProjects(target, [marketing!.id, MISSING_PROJECT_ID, transactional!.id, marketing!.id]);
+    expect(lookups).toEqual(
+      new Map([
+        [marketing!.id, { status: "found", name: "Marketing" }],
+        [MISSING_PROJECT_ID, { status: "not-found" }],
+        [transactional!.id, { status: "found", name: "Transactional" }],
+      ]),
+    );
+  });
+
   test("projects are per region", async () => {
     await createApps("Marketing");
     expect(await listPinpointProjects({ ...target, region: "eu-west-1" })).toEqual({ ok: true, projects: [] });
@@ -74,6 +86,7 @@ describe("against moto", () => {
     expect(!listing.ok && listing.reason).not.toMatch(/\n/);
     expect(await findPinpointProject(limited, MISSING_PROJECT_ID)).toEqual({
       status: "unavailable",
+      cause: "access-denied",
       reason: expect.stringMatching(/^access denied: .*mobiletargeting:GetApp\b/),
     });
   });
@@ -81,6 +94,7 @@ describe("against moto", () => {
   test("missing credentials still throw: nothing else would work either", async () => {
     await expect(listPinpointProjects({ region: "us-east-1" })).rejects.toBeInstanceOf(AwsCredentialsError);
     await expect(findPinpointProject({ region: "us-east-1" }, MISSING_PROJECT_ID)).rejects.toBeInstanceOf(AwsCredentialsError);
+    await expect(findPinpointProjects({ region: "us-east-1" }, [MISSING_PROJECT_ID])).rejects.toBeInstanceOf(AwsCredentialsError);
   });
 
   test("an unreachable endpoint degrades to a reason naming it", async () => {
@@ -89,6 +103,7 @@ describe("against moto", () => {
     try {
       const listing = await listPinpointProjects(target);
       expect(listing).toEqual({ ok: false, reason: expect.stringContaining(`could not reach ${closed} (set by AWS_ENDPOINT_URL): connection refused`) });
+      expect(await findPinpointProject(target, MISSING_PROJECT_ID)).toEqual({ status: "unavailable", cause: "unreachable", reason: expect.stringContaining(`could not reach ${closed}`) });
     } finally {
       process.env.AWS_ENDPOINT_URL = moto.endpoint;
     }
@@ -144,12 +159,14 @@ describe("with a mocked Pinpoint client", () => {
       new ForbiddenException({ message: "Amazon Pinpoint engagement features are no longer supported.", $metadata: { httpStatusCode: 403 } }),
     );
     const lookup = await findPinpointProject(target, MISSING_PROJECT_ID);
-    expect(lookup).toEqual({ status: "unavailable", reason: expect.stringContaining("ended support for Amazon Pinpoint's engagement features on 30 October 2026") });
+    expect(lookup).toEqual({ status: "unavailable", cause: "end-of-support", reason: expect.stringContaining("ended support for Amazon Pinpoint's engagement features on 30 October 2026") });
     expect(lookup.status === "unavailable" && lookup.reason).toMatch(/^Amazon Pinpoint refused GetApp, apparently because/);
   });
 
   test("an unexplained failure is reported with its code and status, end of support named as a possible cause", async () => {
     pinpoint.on(GetAppsCommand).rejects(new InternalServerErrorException({ message: "Internal server error", $metadata: { httpStatusCode: 500 } }));
+    pinpoint.on(GetAppCommand).rejects(new InternalServerErrorException({ message: "Internal server error", $metadata: { httpStatusCode: 500 } }));
+    expect(await findPinpointProject(target, MISSING_PROJECT_ID)).toMatchObject({ status: "unavailable", cause: "failed" });
     const listing = await listPinpointProjects(target);
     expect(listing).toEqual({
       ok: false,

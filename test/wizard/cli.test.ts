@@ -1,5 +1,6 @@
 // The command table and the top-level handler: help, version, usage errors and their exit codes.
 import { readFileSync } from "node:fs";
+import type { StagingPlan } from "../../infra/plan.js";
 import { main } from "../../wizard/cli.js";
 import { EXIT } from "../../wizard/errors.js";
 import { captureIo } from "../helpers/cliIo.js";
@@ -70,4 +71,19 @@ test("plan --json is one JSON document on stdout, offline with --account-id", as
   const plan = JSON.parse(result.stdout);
   expect(plan).toMatchObject({ accountId: "123456789012", region: "us-east-1", bucketName: "census-pinpoint-staging-01234567-123456789012-us-east-1" });
   expect(plan.policies.censusAccess.Statement.length).toBeGreaterThan(0);
+});
+
+test("plan --json with --kms-key-arn: KMS grants only through S3 for the bucket, uploads under the key only, the trust for the project and its jobs", async () => {
+  const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const app = "arn:aws:mobiletargeting:us-east-1:123456789012:apps/0123456789abcdef0123456789abcdef";
+  const bucket = "arn:aws:s3:::census-pinpoint-staging-01234567-123456789012-us-east-1";
+  const result = await run(["plan", "--region", "us-east-1", "--project-id", "0123456789abcdef0123456789abcdef", "--account-id", "123456789012", "--kms-key-arn", key, "--json", "--no-input"]);
+  expect(result.code).toBe(EXIT.ok);
+  const { policies } = JSON.parse(result.stdout) as StagingPlan;
+  const kmsGrants = [...policies.censusAccess.Statement, ...policies.importerAccess.Statement].filter((s) => JSON.stringify(s.Action).includes("kms:"));
+  expect(kmsGrants.map((s) => [s.Sid, s.Resource, s.Condition])).toEqual(
+    ["EncryptStagedFiles", "DecryptStagedFiles"].map((sid) => [sid, key, { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": bucket } }]),
+  );
+  expect(policies.bucket.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOtherEncryption", "DenyOtherKmsKey", "DenyKmsWithoutKeyId", "DenyCustomerProvidedKeys"]);
+  expect(policies.importerTrust.Statement[0]!.Condition!.ArnLike).toEqual({ "aws:SourceArn": [app, `${app}/*`] });
 });

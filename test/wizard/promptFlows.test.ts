@@ -219,6 +219,14 @@ describe("confirmations and their defaults", () => {
     await expect(answer).resolves.toBe(false);
   });
 
+  test("going on with a project Pinpoint did not confirm shows why and defaults to no", async () => {
+    const { answer, events, getScreen } = await ask((p) => p.acceptUnconfirmedProject("Amazon Pinpoint refused project 0123… in us-east-1"));
+    expect(getScreen()).toContain("Amazon Pinpoint refused project 0123… in us-east-1");
+    expect(getScreen()).toContain("Create the setup anyway, with a long-lived access key for Census? (y/N)");
+    events.keypress("enter");
+    await expect(answer).resolves.toBe(false);
+  });
+
   test.each([
     [PROJECT_ID, true],
     [` ${PROJECT_ID} `, true],

@@ -1,9 +1,10 @@
 /**
  * Amazon Pinpoint look-ups for the wizard: which projects exist, and whether a given one does.
  * AWS ended support for Pinpoint's engagement features on 30 October 2026, so these calls may be
- * refused in ways nobody has seen yet. None of that stops the CLI: a failing call comes back as a
- * one-line reason, and the caller warns and lets the user type the project ID. Only credential
- * problems throw, because then no other AWS call can work either.
+ * refused in ways nobody has seen yet. A failing call comes back as a one-line reason and its cause,
+ * for the caller to decide: the project listing lets the user type the ID, setup stops unless the
+ * user accepts, list only marks the stack. Only credential problems throw, because then no other AWS
+ * call can work either.
  */
 import { GetAppCommand, GetAppsCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
 import type { AwsTarget } from "../setupInputs.js";
@@ -17,7 +18,13 @@ export interface PinpointProject {
 
 export type PinpointProjectListing = { ok: true; projects: PinpointProject[] } | { ok: false; reason: string };
 
-export type PinpointProjectLookup = { status: "found"; name: string } | { status: "not-found" } | { status: "unavailable"; reason: string };
+/** Why Pinpoint gave no answer about a project: the caller words each differently. */
+export type UnavailableCause = "end-of-support" | "access-denied" | "unreachable" | "failed";
+
+export type PinpointProjectLookup =
+  | { status: "found"; name: string }
+  | { status: "not-found" }
+  | { status: "unavailable"; cause: UnavailableCause; reason: string };
 
 export const END_OF_SUPPORT = "AWS ended support for Amazon Pinpoint's engagement features on 30 October 2026";
 
@@ -33,7 +40,7 @@ const REFUSED_FOR_END_OF_SUPPORT = `apparently because ${END_OF_SUPPORT}`;
 
 /** Whether a lookup was refused, by the look of it, because Pinpoint reached its end of support (not for access or the network). */
 export function refusedForEndOfSupport(lookup: PinpointProjectLookup): boolean {
-  return lookup.status === "unavailable" && lookup.reason.includes(REFUSED_FOR_END_OF_SUPPORT);
+  return lookup.status === "unavailable" && lookup.cause === "end-of-support";
 }
 
 /** Whether a failed Pinpoint call looks like AWS refusing it because the service reached its end of support. */
@@ -41,8 +48,8 @@ export function isEndOfSupportRefusal(failure: AwsFailure): boolean {
   return END_OF_SUPPORT_WORDING.test(oneLine(failure.detail)) || (failure.kind === "other" && failure.status === 410);
 }
 
-/** Throws for credential problems; otherwise says in one line why Pinpoint did not answer. */
-function unavailableReason(error: unknown, target: AwsTarget, operation: "GetApps" | "GetApp"): string {
+/** Throws for credential problems; otherwise says in one line why Pinpoint did not answer, and the cause. */
+function unavailable(error: unknown, target: AwsTarget, operation: "GetApps" | "GetApp"): { cause: UnavailableCause; reason: string } {
   const permission = `mobiletargeting:${operation}`;
   const failure = classifyAwsError(error, target);
   const detail = oneLine(failure.detail);
@@ -50,19 +57,19 @@ function unavailableReason(error: unknown, target: AwsTarget, operation: "GetApp
     throw toCliError(error, { target, service: "Pinpoint", operation, permission });
   }
   if (isEndOfSupportRefusal(failure)) {
-    return `Amazon Pinpoint refused ${operation}, ${REFUSED_FOR_END_OF_SUPPORT} (${detail})`;
+    return { cause: "end-of-support", reason: `Amazon Pinpoint refused ${operation}, ${REFUSED_FOR_END_OF_SUPPORT} (${detail})` };
   }
   switch (failure.kind) {
     case "access-denied":
-      return `access denied: ${failure.principal ?? "these credentials"} may not perform ${failure.action ?? permission} (${detail})`;
+      return { cause: "access-denied", reason: `access denied: ${failure.principal ?? "these credentials"} may not perform ${failure.action ?? permission} (${detail})` };
     case "network": {
       // A host name that no longer resolves is what a retired regional endpoint would look like.
       const retired = failure.code === "ENOTFOUND" && !configuredEndpoint("Pinpoint") ? `; the endpoint may be gone since ${END_OF_SUPPORT}` : "";
-      return `could not reach ${describeEndpoint("Pinpoint", target.region)}: ${detail}${retired}`;
+      return { cause: "unreachable", reason: `could not reach ${describeEndpoint("Pinpoint", target.region)}: ${detail}${retired}` };
     }
     case "other": {
       const tags = [failure.code, failure.status === undefined ? undefined : `HTTP ${failure.status}`].filter(Boolean).join(", ");
-      return `Amazon Pinpoint ${operation} failed: ${detail}${tags ? ` (${tags})` : ""}; ${END_OF_SUPPORT}, which may be the cause`;
+      return { cause: "failed", reason: `Amazon Pinpoint ${operation} failed: ${detail}${tags ? ` (${tags})` : ""}; ${END_OF_SUPPORT}, which may be the cause` };
     }
   }
 }
@@ -86,9 +93,19 @@ export async function listPinpointProjects(target: AwsTarget): Promise<PinpointP
     } while (token);
     return { ok: true, projects };
   } catch (error) {
-    return { ok: false, reason: unavailableReason(error, target, "GetApps") };
+    return { ok: false, reason: unavailable(error, target, "GetApps").reason };
   } finally {
     client.destroy();
+  }
+}
+
+async function lookUp(client: PinpointClient, target: AwsTarget, projectId: string): Promise<PinpointProjectLookup> {
+  try {
+    const { ApplicationResponse } = await client.send(new GetAppCommand({ ApplicationId: projectId }));
+    return { status: "found", name: ApplicationResponse?.Name ?? "" };
+  } catch (error) {
+    if ((error as { name?: unknown }).name === "NotFoundException") return { status: "not-found" };
+    return { status: "unavailable", ...unavailable(error, target, "GetApp") };
   }
 }
 
@@ -96,11 +113,23 @@ export async function listPinpointProjects(target: AwsTarget): Promise<PinpointP
 export async function findPinpointProject(target: AwsTarget, projectId: string): Promise<PinpointProjectLookup> {
   const client = new PinpointClient(awsClientConfig(target, "Pinpoint"));
   try {
-    const { ApplicationResponse } = await client.send(new GetAppCommand({ ApplicationId: projectId }));
-    return { status: "found", name: ApplicationResponse?.Name ?? "" };
-  } catch (error) {
-    if ((error as { name?: unknown }).name === "NotFoundException") return { status: "not-found" };
-    return { status: "unavailable", reason: unavailableReason(error, target, "GetApp") };
+    return await lookUp(client, target, projectId);
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Several projects of the target's region at once, through one client (so one credential lookup and
+ * one connection pool): `list` asks about every stack without taking longer for many. Rejects, as
+ * findPinpointProject does, only for credential problems.
+ */
+export async function findPinpointProjects(target: AwsTarget, projectIds: readonly string[]): Promise<Map<string, PinpointProjectLookup>> {
+  const client = new PinpointClient(awsClientConfig(target, "Pinpoint"));
+  try {
+    const unique = [...new Set(projectIds)];
+    const lookups = await Promise.all(unique.map((projectId) => lookUp(client, target, projectId)));
+    return new Map(unique.map((projectId, index) => [projectId, lookups[index]!]));
   } finally {
     client.destroy();
   }

@@ -1,9 +1,13 @@
 /**
- * `list`: every census-pinpoint stack in the backend, with the age of its access key. A stack whose
- * outputs cannot be read still appears, with what its name tells and why the rest is missing.
+ * `list`: every census-pinpoint stack in the backend, with the age of its access key and whether
+ * Amazon Pinpoint still answers for its project. A stack whose project is gone, or refused since
+ * Pinpoint's end of support, is a candidate for `teardown`: its key is a live credential for an import
+ * that cannot run. A stack whose outputs cannot be read still appears, with what its name tells and
+ * why the rest is missing.
  */
 import type { OutputMap } from "@pulumi/pulumi/automation/index.js";
 import { ageInDays, KEY_AGE_LIMIT_DAYS } from "../aws/keyAge.js";
+import { END_OF_SUPPORT, findPinpointProjects, type PinpointProjectLookup } from "../aws/pinpoint.js";
 import { pulumiTargetFrom } from "./flags.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
 import { CliError } from "../errors.js";
@@ -11,7 +15,16 @@ import { listStacks, type StackListing } from "../pulumi/stacks.js";
 import { emptyStackError, emptyStackReason, openStack, readStackOutputs, type OpenStack, type PulumiTarget } from "../pulumi/workspace.js";
 import { stackCommandLine } from "./commandLine.js";
 
-interface StackRow {
+/** What Amazon Pinpoint says about a stack's project; `unknown` when it could not be asked or gave no clear answer. */
+type PinpointAnswer = "found" | "not-found" | "end-of-support" | "unknown";
+
+interface ProjectAnswer {
+  pinpoint: PinpointAnswer;
+  /** Why the answer is `unknown`, when Pinpoint was asked. */
+  pinpointReason?: string;
+}
+
+interface StackRow extends ProjectAnswer {
   stackName: string;
   region?: string;
   projectId?: string;
@@ -28,6 +41,8 @@ interface StackRow {
   note?: string;
   /** The full explanation when the outputs could not be read. */
   problem?: string;
+  /** The project no longer answers (not found, or refused since Pinpoint's end of support). */
+  teardownCandidate: boolean;
 }
 
 function text(outputs: OutputMap, name: string): string | undefined {
@@ -35,8 +50,10 @@ function text(outputs: OutputMap, name: string): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-async function describeStack(listing: StackListing, target: PulumiTarget, context: CommandContext, now: number): Promise<StackRow> {
-  const known: StackRow = {
+type OutputsRow = Omit<StackRow, keyof ProjectAnswer | "teardownCandidate">;
+
+async function describeStack(listing: StackListing, target: PulumiTarget, context: CommandContext, now: number): Promise<OutputsRow> {
+  const known: OutputsRow = {
     stackName: listing.name,
     region: listing.ref?.region,
     projectId: listing.ref?.projectId,
@@ -81,6 +98,59 @@ async function describeStack(listing: StackListing, target: PulumiTarget, contex
   };
 }
 
+function answerOf(lookup: PinpointProjectLookup): ProjectAnswer {
+  if (lookup.status === "unavailable") {
+    return lookup.cause === "end-of-support" ? { pinpoint: "end-of-support" } : { pinpoint: "unknown", pinpointReason: lookup.reason };
+  }
+  return { pinpoint: lookup.status };
+}
+
+/**
+ * Pinpoint's answer for every stack named after a project: all at once, one client per region, so
+ * many stacks take no longer than one. Only a credential problem fails a region's lookups, and then
+ * its stacks are `unknown`: list works without Pinpoint, as it did before it asked.
+ */
+async function askPinpoint(listings: readonly StackListing[], profile: string | undefined): Promise<Map<string, ProjectAnswer>> {
+  const byRegion = new Map<string, string[]>();
+  for (const { ref } of listings) if (ref) byRegion.set(ref.region, [...(byRegion.get(ref.region) ?? []), ref.projectId]);
+  const answers = new Map<string, ProjectAnswer>();
+  await Promise.all(
+    [...byRegion].map(async ([region, projectIds]) => {
+      try {
+        const lookups = await findPinpointProjects({ region, profile }, projectIds);
+        for (const [projectId, lookup] of lookups) answers.set(`${region}::${projectId}`, answerOf(lookup));
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error;
+        const reason = error.message.replace(/\.+$/, "");
+        for (const projectId of projectIds) answers.set(`${region}::${projectId}`, { pinpoint: "unknown", pinpointReason: reason });
+      }
+    }),
+  );
+  return answers;
+}
+
+const CANDIDATE_NOTES: Partial<Record<PinpointAnswer, string>> = {
+  "not-found": "teardown candidate: Pinpoint project not found",
+  "end-of-support": "teardown candidate: Pinpoint end of support",
+};
+
+function withAnswer(row: OutputsRow, answer: ProjectAnswer): StackRow {
+  const candidateNote = CANDIDATE_NOTES[answer.pinpoint];
+  return {
+    ...row,
+    ...answer,
+    teardownCandidate: candidateNote !== undefined,
+    note: [row.note, candidateNote].filter(Boolean).join("; ") || undefined,
+  };
+}
+
+/** Why a candidate's project no longer answers, and the command that removes its stack. */
+function candidateWarning(row: StackRow, flags: ParsedFlags): string {
+  const project = `project ${row.projectId} in ${row.region}`;
+  const why = row.pinpoint === "not-found" ? `Amazon Pinpoint has no ${project} any more` : `Amazon Pinpoint refused ${project} (${END_OF_SUPPORT})`;
+  return `Stack ${row.stackName}: ${why}, so Census cannot import through this setup. If nothing else uses it, remove it: ${stackCommandLine("teardown", row.stackName, flags)}`;
+}
+
 function formatTime(iso: string | undefined): string {
   if (iso === undefined || Number.isNaN(Date.parse(iso))) return "never";
   return `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")} UTC`;
@@ -97,9 +167,14 @@ export async function listCommand(flags: ParsedFlags, context: CommandContext): 
   render.progress({ kind: "step", message: "Reading the stacks in the backend" });
   const listings = await listStacks(target, { pulumiCommand: context.pulumiCommand, onProgress: render.progress });
   const now = Date.now();
+  // Pinpoint is asked while the stacks are read; handled now, so a failure waits for its turn below.
+  const asking = askPinpoint(listings, target.profile);
+  asking.catch(() => {});
   // One stack at a time: parallel Pulumi CLI runs from one process are not reliable (pulumi/pulumi#10523).
-  const rows: StackRow[] = [];
-  for (const listing of listings) rows.push(await describeStack(listing, target, context, now));
+  const described: OutputsRow[] = [];
+  for (const listing of listings) described.push(await describeStack(listing, target, context, now));
+  const answers = await asking;
+  const rows = described.map((row) => withAnswer(row, (row.region && row.projectId && answers.get(`${row.region}::${row.projectId}`)) || { pinpoint: "unknown" }));
   if (flags.json === true) render.json({ stacks: rows });
   if (rows.length === 0) {
     render.stop();
@@ -109,7 +184,7 @@ export async function listCommand(flags: ParsedFlags, context: CommandContext): 
   if (flags.json !== true) {
     render.table(
       ["Region", "Project ID", "Bucket", "Census user", "Key age", "Last update", "Note"],
-      rows.map((row) => ({ cells: cells(row), warn: row.keyNeedsRotation })),
+      rows.map((row) => ({ cells: cells(row), warn: row.keyNeedsRotation || row.teardownCandidate })),
     );
   }
   for (const row of rows) {
@@ -120,5 +195,12 @@ export async function listCommand(flags: ParsedFlags, context: CommandContext): 
           `Rotate it without downtime: ${stackCommandLine("rotate-key", row.stackName, flags)}`,
       );
     }
+    if (row.teardownCandidate) render.warning(candidateWarning(row, flags));
+  }
+  const unanswered = rows.filter((row) => row.pinpointReason !== undefined);
+  if (unanswered.length > 0) {
+    render.warning(
+      `Amazon Pinpoint gave no answer about the projects of ${unanswered.length} of ${rows.length} stacks, so they are not marked as teardown candidates: ${unanswered[0]!.pinpointReason}.`,
+    );
   }
 }

@@ -20,6 +20,7 @@ import type { AwsTarget, SetupInputs } from "../setupInputs.js";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { flagText, pulumiTargetFrom, setupFlags } from "./flags.js";
 import { checkSecretsProvider } from "../pulumi/secretsProvider.js";
+import { ACCEPT_FLAG, checkPinpointProject } from "./projectCheck.js";
 import { runPreflight, type Preflight } from "./setupPreflight.js";
 import type { Adoption } from "../adopt/adoptableBucket.js";
 
@@ -79,11 +80,17 @@ export async function provision(flags: ParsedFlags, context: CommandContext, tak
   for (const warning of warnings) render.warning(warning);
   const aws: AwsTarget = { region: inputs.region, profile: target.profile };
 
+  // First, before the Pulumi CLI is looked for (or installed): a project Pinpoint does not confirm
+  // stops the run here unless accepted.
+  const unconfirmed = await checkPinpointProject(aws, inputs, accountId, context, { accepted: flags.acceptEndOfSupport === true, prompter });
+  if (unconfirmed !== undefined) {
+    render.warning(unconfirmed);
+    warnings.push(unconfirmed);
+  }
   const adopting = takeOver ? await import("../adopt/takeOver.js") : undefined;
   const adoption = await adopting?.checkTakeOver(aws, inputs, render.progress);
   const pulumiCommand = await findOrInstallPulumi(startPulumiLookup(), context, prompter);
   const preflight = await runPreflight(target, aws, inputs, accountId, { ...context, pulumiCommand }, adoption?.bucketName);
-  for (const warning of preflight.warnings) render.warning(warning);
   // A stack keeps the bucket it has unless another name is asked for: defaults change between versions.
   const wanted: SetupInputs = {
     ...inputs,
@@ -111,7 +118,7 @@ export async function provision(flags: ParsedFlags, context: CommandContext, tak
     return;
   }
 
-  const resumeCommand = resumeCommandFor(flags, wanted, command);
+  const resumeCommand = resumeCommandFor(flags, wanted, command, unconfirmed !== undefined);
   const [{ deployStack }, { runInterruptibly }] = await Promise.all([import("../pulumi/workspace.js"), import("./interruptibleUpdate.js")]);
   const deployed = await runInterruptibly(context, { stackName: preflight.stackName, resumeCommand }, (signal) =>
     deployStack(target, wanted, { onProgress: render.progress, pulumiCommand, verbose: flags.verbose === true, signal, resumeCommand, importBucket }),
@@ -277,8 +284,8 @@ async function confirmed(flags: ParsedFlags, context: CommandContext, prompter: 
   return prompter.confirmSetup(summary);
 }
 
-/** The command that resumes this run: the same inputs, without questions. */
-function resumeCommandFor(flags: ParsedFlags, inputs: SetupInputs, command: "setup" | "adopt"): string {
+/** The command that resumes this run: the same inputs, and the consents given, without questions. */
+function resumeCommandFor(flags: ParsedFlags, inputs: SetupInputs, command: "setup" | "adopt", acceptedUnconfirmedProject: boolean): string {
   const parts = [`census-pinpoint ${command}`, `--region ${inputs.region}`, `--project-id ${inputs.projectId}`];
   const keep: Array<[string, string | undefined]> = [
     [command === "adopt" ? "--existing-bucket" : "--bucket-name", inputs.bucketName],
@@ -291,5 +298,5 @@ function resumeCommandFor(flags: ParsedFlags, inputs: SetupInputs, command: "set
     ["--secrets-provider", flagText(flags, "secretsProvider")],
   ];
   for (const [flag, value] of keep) if (value !== undefined) parts.push(`${flag} ${value}`);
-  return [...parts, ...(flags.allowReplace === true ? ["--allow-replace"] : []), "--yes"].join(" ");
+  return [...parts, ...(flags.allowReplace === true ? ["--allow-replace"] : []), ...(acceptedUnconfirmedProject ? [ACCEPT_FLAG] : []), "--yes"].join(" ");
 }

@@ -1,10 +1,10 @@
 /**
- * What `setup` checks, read-only, before it writes anything: the Pinpoint project exists (a Pinpoint
- * API failure is only a warning: the service is past its end of support), the stack's state if it
- * exists, and every name setup would use: the bucket, the importer role and its policy, the Census
- * user, group and policy. A name held by something the stack's state does not hold stops the run
- * here, naming who holds it (a census-pinpoint stack's tags say which project) and the flag that picks
- * another: otherwise the update would fail half-way, on a name no re-run can get.
+ * What `setup` checks, read-only, before it writes anything, once the Pinpoint project is confirmed
+ * (projectCheck.ts): the stack's state if it exists, and every name setup would use: the bucket, the
+ * importer role and its policy, the Census user, group and policy. A name held by something the
+ * stack's state does not hold stops the run here, naming who holds it (a census-pinpoint stack's tags
+ * say which project) and the flag that picks another: otherwise the update would fail half-way, on a
+ * name no re-run can get.
  */
 import {
   censusGroupName,
@@ -35,7 +35,6 @@ export interface Preflight {
   /** The stack, when it exists already. */
   existing?: ExistingStack;
   bucketName: string;
-  warnings: string[];
 }
 
 interface NameClaim {
@@ -137,7 +136,7 @@ async function openExistingStack(target: PulumiTarget, inputs: SetupInputs, cont
 /** Where a refused or unusable credential leaves the user: doctor checks every permission setup needs at once. */
 export const DOCTOR_HINT = "`census-pinpoint doctor` checks all the permissions setup needs.";
 
-function pointingToDoctor(error: unknown): unknown {
+export function pointingToDoctor(error: unknown): unknown {
   if (!(error instanceof AwsCredentialsError)) return error;
   return new AwsCredentialsError(error.message, error.hint ? `${error.hint} ${DOCTOR_HINT}` : DOCTOR_HINT);
 }
@@ -153,18 +152,6 @@ export async function runPreflight(target: PulumiTarget, aws: AwsTarget, inputs:
 
 async function preflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, context: CommandContext, adoptedBucket?: string): Promise<Preflight> {
   const { render } = context;
-  const warnings: string[] = [];
-  render.progress({ kind: "step", message: `Checking Pinpoint project ${inputs.projectId} in ${inputs.region}` });
-  const { findPinpointProject } = await import("../aws/pinpoint.js");
-  const project = await findPinpointProject(aws, inputs.projectId);
-  if (project.status === "not-found") {
-    throw new UsageError(
-      `There is no Amazon Pinpoint project ${inputs.projectId} in ${inputs.region} for account ${accountId}.`,
-      "Check the project ID (Pinpoint console → All projects) and pass --region with the region the project is in.",
-    );
-  }
-  if (project.status === "unavailable") warnings.push(`Could not confirm that the Pinpoint project exists: ${project.reason}. Continuing.`);
-
   render.progress({ kind: "step", message: "Checking the stack's state" });
   const existing = await openExistingStack(target, inputs, context);
   const bucketName = inputs.bucketName ?? existing?.bucketName ?? defaultBucketName(accountId, inputs.region, inputs.projectId);
@@ -178,5 +165,5 @@ async function preflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInpu
   }
   await checkNames(aws, inputs, bucketName, accountId, existing, adoptedBucket);
   render.stop();
-  return { stackName: name, existing, bucketName, warnings };
+  return { stackName: name, existing, bucketName };
 }

@@ -1,10 +1,29 @@
 // `census-pinpoint list` as a user runs it: every stack in the fake backend, the key ages against
-// Security Hub's 90 days, and stacks whose outputs cannot be read.
+// Security Hub's 90 days, stacks whose outputs cannot be read, and stacks whose Pinpoint project no
+// longer answers (teardown candidates). Pinpoint is a local stub that answers GetApp as AWS words it,
+// end-of-support refusal included; nothing reaches the real AWS.
 import { EXIT } from "../../../wizard/errors.js";
 import { FakePulumi } from "../../helpers/fakePulumi.js";
+import { DUMMY_CREDENTIALS, freePort, isolateAwsEnvironment, type IsolatedAwsEnvironment } from "../../helpers/moto.js";
+import { usePinpointStub } from "../../helpers/pinpointStub.js";
 import { TEST_ACCOUNT_ID, TEST_PROJECT_ID } from "../../helpers/pulumiMocks.js";
 import { STACK, useTempHome } from "../pulumi/setup.js";
 import { daysAgo, OTHER_PROJECT_ID, runCli, seedStack } from "./dayTwo.js";
+
+const pinpoint = usePinpointStub();
+let aws: IsolatedAwsEnvironment;
+
+beforeAll(() => {
+  aws = isolateAwsEnvironment(pinpoint.url);
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey });
+});
+
+afterAll(() => aws?.restore());
+
+// Every project answers unless a test says otherwise.
+beforeEach(() => {
+  pinpoint.fallback = { kind: "found", name: "Marketing" };
+});
 
 const temp = useTempHome();
 const OLD_STACK = `eu-west-1-${OTHER_PROJECT_ID}`;
@@ -106,4 +125,89 @@ test("no stacks: a friendly line naming setup, exit 0, and --json is an empty li
   expect(pretty.stderr).toContain("No census-pinpoint stacks in this backend yet. Create one with `census-pinpoint setup`.");
   expect(json.code).toBe(EXIT.ok);
   expect(JSON.parse(json.stdout)).toEqual({ stacks: [] });
+});
+
+describe("stacks whose Pinpoint project no longer answers", () => {
+  const GONE_PROJECT_ID = "abcdefabcdefabcdefabcdefabcdefab";
+  const GONE_STACK = `us-east-1-${GONE_PROJECT_ID}`;
+
+  /** Three stacks: the project of STACK refused for the end of support, GONE_STACK's not found, OLD_STACK's found. */
+  async function threeStacks(): Promise<FakePulumi> {
+    const fake = await twoStacks();
+    await seedStack(fake, temp.env, { projectId: GONE_PROJECT_ID, censusUserName: "census-gone" });
+    fake.calls.length = 0;
+    pinpoint.answers.set(TEST_PROJECT_ID, { kind: "end-of-support" });
+    pinpoint.answers.set(GONE_PROJECT_ID, { kind: "not-found" });
+    return fake;
+  }
+
+  test("are marked as teardown candidates in the table, with the teardown command under it", async () => {
+    const fake = await threeStacks();
+    const result = await runCli(["list"], { env: temp.env, fake });
+
+    expect(result.code).toBe(EXIT.ok);
+    expect(rowOf(result.stdout, TEST_PROJECT_ID)).toMatch(/ UTC\s+teardown candidate: Pinpoint end of support$/);
+    expect(rowOf(result.stdout, GONE_PROJECT_ID)).toMatch(/ UTC\s+teardown candidate: Pinpoint project not found$/);
+    expect(rowOf(result.stdout, OTHER_PROJECT_ID)).not.toContain("teardown");
+    expect(result.stderr).toContain(
+      "Stack us-east-1-0123456789abcdef0123456789abcdef: Amazon Pinpoint refused project 0123456789abcdef0123456789abcdef in us-east-1 (AWS ended support for Amazon Pinpoint's engagement features on 30 October 2026), so Census cannot import through this setup. If nothing else uses it, remove it: census-pinpoint teardown --stack us-east-1-0123456789abcdef0123456789abcdef",
+    );
+    expect(result.stderr).toContain(
+      `Stack ${GONE_STACK}: Amazon Pinpoint has no project ${GONE_PROJECT_ID} in us-east-1 any more, so Census cannot import through this setup. If nothing else uses it, remove it: census-pinpoint teardown --stack ${GONE_STACK}`,
+    );
+    expect(result.stderr).not.toContain(`teardown --stack ${OLD_STACK}`);
+  });
+
+  test("--json says what Pinpoint answered and which stacks are teardown candidates", async () => {
+    const fake = await threeStacks();
+    const result = await runCli(["list", "--json"], { env: temp.env, fake });
+
+    expect(result.code).toBe(EXIT.ok);
+    const { stacks } = JSON.parse(result.stdout);
+    const byName = Object.fromEntries(stacks.map((stack: { stackName: string }) => [stack.stackName, stack]));
+    expect(byName[STACK]).toMatchObject({ pinpoint: "end-of-support", teardownCandidate: true, note: "teardown candidate: Pinpoint end of support" });
+    expect(byName[GONE_STACK]).toMatchObject({ pinpoint: "not-found", teardownCandidate: true });
+    expect(byName[OLD_STACK]).toMatchObject({ pinpoint: "found", teardownCandidate: false });
+    expect(byName[OLD_STACK].note).toBeUndefined();
+  });
+
+  test("every project is asked about at once, once, while the stacks are read", async () => {
+    const fake = await threeStacks();
+    pinpoint.delayMs = 300;
+    const result = await runCli(["list", "--json"], { env: temp.env, fake });
+
+    expect(result.code).toBe(EXIT.ok);
+    expect([...pinpoint.requests].sort()).toEqual([`/v1/apps/${TEST_PROJECT_ID}`, `/v1/apps/${GONE_PROJECT_ID}`, `/v1/apps/${OTHER_PROJECT_ID}`].sort());
+    expect(pinpoint.maxInFlight).toBe(3);
+  });
+
+  test("Pinpoint unreachable: list still works, nothing is a candidate, and one line says why", async () => {
+    const fake = await threeStacks();
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    process.env.AWS_ENDPOINT_URL = closed;
+    const result = await runCli(["list", "--json"], { env: temp.env, fake }).finally(() => (process.env.AWS_ENDPOINT_URL = pinpoint.url));
+
+    expect(result.code).toBe(EXIT.ok);
+    const { stacks } = JSON.parse(result.stdout);
+    expect(stacks).toHaveLength(3);
+    for (const stack of stacks) {
+      expect(stack).toMatchObject({ pinpoint: "unknown", teardownCandidate: false, pinpointReason: expect.stringContaining(`could not reach ${closed}`) });
+    }
+    expect(result.stderr).toContain(`Amazon Pinpoint gave no answer about the projects of 3 of 3 stacks, so they are not marked as teardown candidates: could not reach ${closed} (set by AWS_ENDPOINT_URL): connection refused`);
+    expect(result.stderr).not.toContain("teardown --stack");
+  });
+
+  test("no AWS credentials: list still works, and says the projects were not asked about", async () => {
+    const fake = await threeStacks();
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    const result = await runCli(["list"], { env: temp.env, fake }).finally(() =>
+      Object.assign(process.env, { AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey }),
+    );
+
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.stderr).toContain("Amazon Pinpoint gave no answer about the projects of 3 of 3 stacks, so they are not marked as teardown candidates: No AWS credentials found.");
+    expect(result.stdout).not.toContain("teardown candidate");
+    expect(pinpoint.requests).toEqual([]);
+  });
 });

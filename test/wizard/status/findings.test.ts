@@ -190,7 +190,7 @@ describe("the Pinpoint project", () => {
   });
 
   test("not answering: the reason is passed on", () => {
-    const [finding] = findings({ pinpoint: { status: "unavailable", reason: "access denied: arn:aws:iam::123456789012:user/ann may not perform mobiletargeting:GetApp (denied)" } });
+    const [finding] = findings({ pinpoint: { status: "unavailable", cause: "access-denied", reason: "access denied: arn:aws:iam::123456789012:user/ann may not perform mobiletargeting:GetApp (denied)" } });
     expect(finding!.problem).toBe(
       "Amazon Pinpoint did not answer for project 0123456789abcdef0123456789abcdef in us-east-1: access denied: arn:aws:iam::123456789012:user/ann may not perform mobiletargeting:GetApp (denied).",
     );
