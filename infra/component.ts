@@ -14,11 +14,46 @@ import {
   resourceTags,
   stagingBucketResourceName,
 } from "./names.js";
-import { censusAccessPolicy, importerRolePolicy, importerTrustPolicy, tlsOnlyBucketPolicy } from "./policies.js";
-import { validateStagingInputs, type StagingInputs } from "./validation.js";
+import { censusAccessPolicy, importerRolePolicy, importerTrustPolicy, stagingBucketPolicy } from "./policies.js";
+import { checkedWhenKnown, plainValue, refusing } from "./arguments.js";
+import { bucketNameWarning, validateBucketName, validateIamName, validateKmsKeyAccount, validateKmsKeyArn, validateStagingInputs } from "./validation.js";
 
-export type CensusPinpointStagingArgs = StagingInputs & {
-  /** Extra tags for every taggable resource; `managed-by` and `pinpoint-project` always win. */
+/**
+ * The arguments of {@link CensusPinpointStaging}. Each default is what `pulumi up` and the
+ * census-pinpoint CLI use when the matching `census-pinpoint:` config key is unset. The names and the
+ * KMS key may be outputs of other resources (a key made in the same program: `kmsKeyArn: key.arn`):
+ * those are checked once their value is known, the rest before anything is declared. A refused value
+ * stops the update with a Pulumi error (a RunError) that names the argument and says why.
+ */
+export interface CensusPinpointStagingArgs {
+  /** AWS region of the Pinpoint project; every resource is created there. Required: a region where Amazon Pinpoint is offered (`PINPOINT_REGION_NAMES`). */
+  region: string;
+  /** The Amazon Pinpoint project (application) ID: 32 lowercase hexadecimal characters. Required; every permission is scoped to exactly this ID. */
+  pinpointProjectId: string;
+  /** The AWS account (12 digits) everything is created in. Default: the account of the AWS provider's credentials (`aws.getCallerIdentity`). */
+  accountId?: string;
+  /**
+   * Name of the staging bucket. Default: `census-pinpoint-staging-<first 8 of project ID>-<account>-<region>`,
+   * applied when the bucket is created only: a later default never renames (and so replaces) a bucket.
+   */
+  bucketName?: pulumi.Input<string>;
+  /** Days after which staged files expire, 1 to 3650. Default: 7. */
+  expirationDays?: number;
+  /** Name of the IAM role Amazon Pinpoint assumes to import segments. Default: `CensusPinpointSegmentImporter-<first 8 of project ID>`. */
+  importerRoleName?: pulumi.Input<string>;
+  /** Name of the IAM user whose access key Census holds. Default: `census-pinpoint-<first 8 of project ID>`. */
+  censusUserName?: pulumi.Input<string>;
+  /**
+   * ARN of an SSE-KMS key (the key's ARN, not an alias) in the bucket's region and account, for the
+   * bucket's default encryption; the importer role and the Census user then get KMS grants that hold
+   * only through S3 for this bucket. Default: none, SSE-S3 (AES256).
+   */
+  kmsKeyArn?: pulumi.Input<string>;
+  /** Generation of the current Census access key, 1 to 100000: raising it makes a new key (a rotation). Default: 1. */
+  accessKeyGeneration?: number;
+  /** During a rotation, keep the previous generation's key too, until Census uses the new one. Default: false. */
+  keepPreviousAccessKey?: boolean;
+  /** Extra tags for every taggable resource; `managed-by` and `pinpoint-project` always win. Default: none. */
   tags?: Record<string, string>;
   /**
    * Pulumi's `protect` on the staging bucket, the Census user and its current access key (default
@@ -29,7 +64,7 @@ export type CensusPinpointStagingArgs = StagingInputs & {
    * census-pinpoint CLI turns it off and asks for consent itself.
    */
   protect?: boolean;
-};
+}
 
 export const COMPONENT_TYPE = "census-pinpoint:index:CensusPinpointStaging";
 
@@ -59,19 +94,44 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
   readonly previousAccessKeyId: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: CensusPinpointStagingArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Validate before registering anything: a bad input must not leave a half-declared stack.
-    const inputs = validateStagingInputs(args);
+    // Validate before registering anything: a bad input must not leave a half-declared stack. Names and
+    // the key given as outputs of other resources are checked once known (checkedWhenKnown, below).
+    const inputs = refusing(() =>
+      validateStagingInputs({
+        ...args,
+        bucketName: plainValue(args.bucketName),
+        importerRoleName: plainValue(args.importerRoleName),
+        censusUserName: plainValue(args.censusUserName),
+        kmsKeyArn: plainValue(args.kmsKeyArn),
+      }),
+    );
     super(COMPONENT_TYPE, name, {}, opts);
     for (const warning of inputs.warnings) pulumi.log.warn(warning, this);
 
-    const { region, partition, pinpointProjectId: projectId, kmsKeyArn } = inputs;
+    const { region, partition, pinpointProjectId: projectId } = inputs;
     const tags = { ...args.tags, ...resourceTags(projectId) };
     const child = { parent: this };
     const guarded = { parent: this, protect: args.protect ?? true };
     const accountId = inputs.accountId ?? getCallerIdentityOutput({}, child).accountId;
-    const bucketName = inputs.bucketName ?? pulumi.output(accountId).apply((account) => defaultBucketName(account, region, projectId));
-    const roleName = inputs.importerRoleName ?? defaultImporterRoleName(projectId);
-    const userName = inputs.censusUserName ?? defaultCensusUserName(projectId);
+    const bucketName =
+      args.bucketName === undefined
+        ? pulumi.output(accountId).apply((account) => defaultBucketName(account, region, projectId))
+        : checkedWhenKnown(args.bucketName, (known) => {
+            const warning = bucketNameWarning(validateBucketName(known));
+            if (warning) pulumi.log.warn(warning, this);
+            return known;
+          });
+    const roleName =
+      args.importerRoleName === undefined
+        ? defaultImporterRoleName(projectId)
+        : checkedWhenKnown(args.importerRoleName, (known) => validateIamName("importerRoleName", known));
+    const userName =
+      args.censusUserName === undefined ? defaultCensusUserName(projectId) : checkedWhenKnown(args.censusUserName, (known) => validateIamName("censusUserName", known));
+    const kmsKeyArn = args.kmsKeyArn === undefined ? undefined : checkedWhenKnown(args.kmsKeyArn, (known) => validateKmsKeyArn(known, partition, region));
+    // A key of another account is refused (validateKmsKeyAccount). Without an accountId argument the
+    // account is the caller's, known only once resolved, so everything naming the key waits for the check.
+    const kmsKey =
+      kmsKeyArn === undefined ? undefined : pulumi.all([kmsKeyArn, accountId]).apply(([arn, account]) => refusing(() => validateKmsKeyAccount(arn, account)));
 
     // The staging bucket only ever holds files Census re-uploads on each sync, so it may be destroyed full.
     // A default name applies when the bucket is created only: a later default (this tool's defaults
@@ -79,7 +139,7 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
     const bucket = new s3.Bucket(
       stagingBucketResourceName(name),
       { bucket: bucketName, region, forceDestroy: true, tags },
-      { ...guarded, ignoreChanges: inputs.bucketName === undefined ? ["bucket"] : [] },
+      { ...guarded, ignoreChanges: args.bucketName === undefined ? ["bucket"] : [] },
     );
     const bucketChild = { parent: bucket };
 
@@ -106,19 +166,22 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
         bucket: bucket.bucket,
         region,
         rules: [
-          kmsKeyArn
-            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }
+          kmsKey
+            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKey }, bucketKeyEnabled: true }
             : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
         ],
       },
       bucketChild,
     );
+    // The logical name predates the SSE-KMS statements; renaming it would replace the policy in every stack.
     new s3.BucketPolicy(
       `${name}-staging-tls-only`,
       {
         bucket: bucket.bucket,
         region,
-        policy: bucket.bucket.apply((bucketName) => JSON.stringify(tlsOnlyBucketPolicy({ partition, bucketName }))),
+        policy: pulumi
+          .all([bucket.bucket, kmsKey])
+          .apply(([bucketName, kmsKeyArn]) => JSON.stringify(stagingBucketPolicy({ partition, bucketName, kmsKeyArn }))),
       },
       // S3 rejects policy writes that race the public access block being set.
       { parent: bucket, dependsOn: [publicAccessBlock] },
@@ -156,9 +219,11 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
     const rolePolicy = new iam.Policy(
       `${name}-importer-policy`,
       {
-        name: importerPolicyName(roleName),
+        name: pulumi.output(roleName).apply(importerPolicyName),
         description: "Read access to the Census staging bucket, for Amazon Pinpoint import jobs.",
-        policy: bucket.bucket.apply((bucketName) => JSON.stringify(importerRolePolicy({ partition, bucketName, kmsKeyArn }))),
+        policy: pulumi
+          .all([bucket.bucket, kmsKey])
+          .apply(([bucketName, kmsKeyArn]) => JSON.stringify(importerRolePolicy({ partition, region, bucketName, kmsKeyArn }))),
         tags,
       },
       { parent: role },
@@ -167,15 +232,15 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
 
     const user = new iam.User(`${name}-census-user`, { name: userName, forceDestroy: true, tags }, guarded);
     // Permissions reach the user through a group, never a policy attached to the user (Security Hub IAM.2).
-    const group = new iam.Group(`${name}-census-group`, { name: censusGroupName(userName) }, child);
+    const group = new iam.Group(`${name}-census-group`, { name: pulumi.output(userName).apply(censusGroupName) }, child);
     const accessPolicy = new iam.Policy(
       `${name}-census-policy`,
       {
-        name: censusPolicyName(userName),
+        name: pulumi.output(userName).apply(censusPolicyName),
         description: `What Census needs to sync segments into Amazon Pinpoint project ${projectId}.`,
         policy: pulumi
-          .all([accountId, bucket.bucket, role.arn])
-          .apply(([account, bucketName, importerRoleArn]) =>
+          .all([accountId, bucket.bucket, role.arn, kmsKey])
+          .apply(([account, bucketName, importerRoleArn, kmsKeyArn]) =>
             JSON.stringify(
               censusAccessPolicy({ partition, region, accountId: account, projectId, bucketName, importerRoleArn, kmsKeyArn }),
             ),

@@ -20,7 +20,7 @@ import {
   iamRoleArn,
   importerRolePolicy,
   importerTrustPolicy,
-  tlsOnlyBucketPolicy,
+  stagingBucketPolicy,
   type PolicyDocument,
 } from "./policies.js";
 import type { Partition, PinpointRegion } from "./regions.js";
@@ -68,9 +68,9 @@ export function planStaging(inputs: StagingInputs & { accountId: string }, name:
   const tags = resourceTags(projectId);
   const policies = {
     importerTrust: importerTrustPolicy({ partition, region, accountId, projectId }),
-    importerAccess: importerRolePolicy({ partition, bucketName, kmsKeyArn }),
+    importerAccess: importerRolePolicy({ partition, region, bucketName, kmsKeyArn }),
     censusAccess: censusAccessPolicy({ partition, region, accountId, projectId, bucketName, importerRoleArn, kmsKeyArn }),
-    bucket: tlsOnlyBucketPolicy({ partition, bucketName }),
+    bucket: stagingBucketPolicy({ partition, bucketName, kmsKeyArn }),
   };
   const resources: PlannedResource[] = [
     { type: "aws:s3/bucket:Bucket", name: `${name}-staging`, physicalName: bucketName, settings: { region, forceDestroy: true } },

@@ -3,7 +3,10 @@
  * (IAM simulation), `docs/permissions.md` and the wizard's offline `plan` all call these, so what is
  * reviewed is what is deployed.
  */
-import type { Partition } from "./regions.js";
+import { PARTITION_DNS_SUFFIX, type Partition } from "./regions.js";
+
+/** Operator → condition key → value(s). */
+export type PolicyCondition = Record<string, Record<string, string | string[]>>;
 
 export interface PolicyStatement {
   Sid: string;
@@ -11,7 +14,7 @@ export interface PolicyStatement {
   Principal?: "*" | { Service: string } | { AWS: string };
   Action: string | string[];
   Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
+  Condition?: PolicyCondition;
 }
 
 export interface PolicyDocument {
@@ -28,6 +31,8 @@ export interface ProjectScope {
 
 export interface BucketScope {
   partition: Partition;
+  /** The bucket's region: S3 there is the only service the KMS grants hold through. */
+  region: string;
   bucketName: string;
   /** SSE-KMS key; absent means SSE-S3 (AES256), which needs no KMS permission. */
   kmsKeyArn?: string;
@@ -85,17 +90,49 @@ export function pinpointAppArn(scope: ProjectScope): string {
   return `arn:${scope.partition}:mobiletargeting:${scope.region}:${scope.accountId}:apps/${scope.projectId}`;
 }
 
+/** The `kms:ViaService` value of the requests S3 in `region` makes to KMS on a caller's behalf. */
+function s3ViaService(partition: Partition, region: string): string {
+  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+  return `s3.${region}.${PARTITION_DNS_SUFFIX[partition]}`;
+}
+
+/**
+ * The condition every KMS grant carries: the key is usable only by S3 (not by a direct KMS call with
+ * the Census key or the role's session), and only for this bucket's objects. The bucket encrypts with
+ * an S3 Bucket Key, and then S3 puts the bucket ARN, not the object ARN, in the encryption context
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html#bucket-key-changes,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/services-s3.html#s3-encryption-context). Object
+ * ARNs are left out on purpose: only an upload that turns the Bucket Key off
+ * (`x-amz-server-side-encryption-bucket-key-enabled: false`) would use one, Census sends no encryption
+ * headers, and such an upload is then refused rather than encrypted outside the bucket's setting.
+ */
+function kmsThroughS3ForBucket(scope: Pick<BucketScope, "partition" | "region" | "bucketName">): PolicyCondition {
+  return {
+    StringEquals: {
+      "kms:ViaService": s3ViaService(scope.partition, scope.region),
+      "kms:EncryptionContext:aws:s3:arn": bucketArn(scope.partition, scope.bucketName),
+    },
+  };
+}
+
 export function iamRoleArn(partition: Partition, accountId: string, roleName: string): string {
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
 
 /**
  * Trust policy of the importer role. The SourceAccount/SourceArn conditions stop another account's
- * Pinpoint project from using this role (confused deputy); Census's own guide omitted them. No external
- * ID: AWS deprecated them for Pinpoint roles. Uncertain: whether Pinpoint presents exactly the app ARN
- * as SourceArn; if real imports are refused, the documented fallback is `apps/<projectId>*`.
+ * Pinpoint project, or another project of this account, from using this role (confused deputy);
+ * Census's own guide omitted them. No external ID: AWS deprecated them for Pinpoint roles.
+ *
+ * AWS documents the project's ARN, `apps/<application-id>`, under ArnLike for import roles
+ * (https://docs.aws.amazon.com/pinpoint/latest/developerguide/permissions-import-segment.html). Pinpoint
+ * presents resources under a project as SourceArn elsewhere (a campaign's ARN when it invokes Lambda:
+ * https://docs.aws.amazon.com/pinpoint/latest/developerguide/segments-dynamic.html), so an import job's
+ * ARN, `apps/<id>/jobs/import/<job>`, is possible: `apps/<id>/*` admits it. Never `apps/<id>*`, which
+ * would also admit every project whose ID starts with this one's.
  */
 export function importerTrustPolicy(scope: ProjectScope): PolicyDocument {
+  const appArn = pinpointAppArn(scope);
   return {
     Version: "2012-10-17",
     Statement: [
@@ -106,7 +143,7 @@ export function importerTrustPolicy(scope: ProjectScope): PolicyDocument {
         Action: "sts:AssumeRole",
         Condition: {
           StringEquals: { "aws:SourceAccount": scope.accountId },
-          ArnLike: { "aws:SourceArn": pinpointAppArn(scope) },
+          ArnLike: { "aws:SourceArn": [appArn, `${appArn}/*`] },
         },
       },
     ],
@@ -131,7 +168,13 @@ export function importerRolePolicy(scope: BucketScope): PolicyDocument {
     },
   ];
   if (scope.kmsKeyArn) {
-    statements.push({ Sid: "DecryptStagedFiles", Effect: "Allow", Action: "kms:Decrypt", Resource: scope.kmsKeyArn });
+    statements.push({
+      Sid: "DecryptStagedFiles",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: scope.kmsKeyArn,
+      Condition: kmsThroughS3ForBucket(scope),
+    });
   }
   return { Version: "2012-10-17", Statement: statements };
 }
@@ -182,6 +225,7 @@ export function censusAccessPolicy(scope: CensusAccessScope): PolicyDocument {
       Effect: "Allow",
       Action: ["kms:GenerateDataKey", "kms:Decrypt"],
       Resource: scope.kmsKeyArn,
+      Condition: kmsThroughS3ForBucket(scope),
     });
   }
   return { Version: "2012-10-17", Statement: statements };
@@ -202,4 +246,48 @@ export function tlsOnlyBucketPolicy(scope: Pick<BucketScope, "partition" | "buck
       },
     ],
   };
+}
+
+/**
+ * With SSE-KMS, uploads that ask for any other encryption are refused, so every object is under the key
+ * the KMS grants are tied to. Uploads without encryption headers get the bucket's default and pass:
+ * Census sends none. Each statement applies only when its header is present (`Null: false`), because a
+ * negated operator alone also matches a request that lacks the key. The key header must name the key by
+ * its ARN (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html): an upload
+ * naming the same key by ID or alias is refused too, which costs Census nothing.
+ */
+function sseKmsOnlyUploadStatements(scope: Pick<BucketScope, "partition" | "bucketName"> & { kmsKeyArn: string }): PolicyStatement[] {
+  const denyUpload = (Sid: string, Condition: PolicyCondition): PolicyStatement => ({
+    Sid,
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:PutObject",
+    Resource: bucketObjectsArn(scope.partition, scope.bucketName),
+    Condition,
+  });
+  return [
+    // AES256 (SSE-S3) or aws:kms:dsse.
+    denyUpload("DenyOtherEncryption", {
+      Null: { "s3:x-amz-server-side-encryption": "false" },
+      StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+    }),
+    denyUpload("DenyOtherKmsKey", {
+      Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+      StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": scope.kmsKeyArn },
+    }),
+    // `aws:kms` without a key ID means the AWS managed key aws/s3, not the bucket's
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html).
+    denyUpload("DenyKmsWithoutKeyId", {
+      Null: { "s3:x-amz-server-side-encryption": "false", "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+    }),
+    // SSE-C: a key of the uploader's own, outside KMS.
+    denyUpload("DenyCustomerProvidedKeys", { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } }),
+  ];
+}
+
+/** The staging bucket's policy: TLS only, and with SSE-KMS, uploads under the bucket's key only. */
+export function stagingBucketPolicy(scope: Pick<BucketScope, "partition" | "bucketName" | "kmsKeyArn">): PolicyDocument {
+  const { kmsKeyArn } = scope;
+  const tls = tlsOnlyBucketPolicy(scope).Statement;
+  return { Version: "2012-10-17", Statement: kmsKeyArn ? [...tls, ...sseKmsOnlyUploadStatements({ ...scope, kmsKeyArn })] : tls };
 }

@@ -27,3 +27,9 @@ export function isPinpointRegion(region: string): region is PinpointRegion {
 export function partitionOf(region: PinpointRegion): Partition {
   return PINPOINT_REGIONS[region];
 }
+
+/**
+ * The DNS suffix of AWS service endpoints in each partition, as in service names such as S3's
+ * `s3.<region>.<suffix>` (the value KMS sees as `kms:ViaService`). GovCloud shares the commercial suffix.
+ */
+export const PARTITION_DNS_SUFFIX: Record<Partition, string> = { aws: "amazonaws.com", "aws-us-gov": "amazonaws.com" };

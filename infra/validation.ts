@@ -181,6 +181,23 @@ export function validateKmsKeyArn(arn: string, partition: Partition, region: Pin
   return arn;
 }
 
+/**
+ * A key in another account is refused rather than granted: using it would also need that account's key
+ * policy to let this account's user and role in, which this stack cannot write, so setup would succeed
+ * and every upload fail. Expects a key ARN validateKmsKeyArn accepted; called wherever the stack's
+ * account is known (the inputs, or the caller's once resolved).
+ */
+export function validateKmsKeyAccount(kmsKeyArn: string, accountId: string): string {
+  const keyAccount = KMS_KEY_ARN.exec(kmsKeyArn)?.[3];
+  if (keyAccount !== accountId) {
+    throw new InvalidInputError(
+      "kmsKeyArn",
+      `KMS key ${kmsKeyArn} is in AWS account ${keyAccount}, and this setup is in account ${accountId}: use a key of account ${accountId} (a key in another account also needs a grant in that account's key policy, which this stack cannot make).`,
+    );
+  }
+  return kmsKeyArn;
+}
+
 export function validateAccountId(accountId: string): string {
   if (!/^\d{12}$/.test(accountId)) {
     throw new InvalidInputError("accountId", `"${accountId}" is not an AWS account ID (12 digits).`);
@@ -249,7 +266,7 @@ export function validateStagingInputs(inputs: StagingInputs): ValidatedInputs {
     const warning = bucketNameWarning(inputs.bucketName);
     if (warning) warnings.push(warning);
   }
-  return {
+  const valid: ValidatedInputs = {
     region,
     partition,
     pinpointProjectId: inputs.pinpointProjectId,
@@ -263,4 +280,6 @@ export function validateStagingInputs(inputs: StagingInputs): ValidatedInputs {
     keepPreviousAccessKey: validateKeepPreviousAccessKey(inputs.keepPreviousAccessKey ?? false),
     warnings,
   };
+  if (valid.kmsKeyArn !== undefined && valid.accountId !== undefined) validateKmsKeyAccount(valid.kmsKeyArn, valid.accountId);
+  return valid;
 }

@@ -4,7 +4,8 @@
  * (`npm run bench`); one file for what runs before the first prompt, and a chunk per lazily loaded
  * part, keeps `--help` and the first prompt fast. Pulumi and the AWS SDK stay external: they are
  * loaded only when a command needs them, from node_modules as installed, so the inline program and
- * the Automation API share one copy of @pulumi/pulumi.
+ * the Automation API share one copy of @pulumi/pulumi. No source maps: the bundle is not minified (its
+ * stack traces read as they are), and maps would name sources the package does not ship.
  */
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
@@ -19,7 +20,6 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20.19",
-  sourcemap: true,
   external: ["@pulumi/*", "@aws-sdk/*", "@smithy/*"],
   // commander is CommonJS and requires Node's built-ins; an ES module has no `require` of its own.
   banner: { js: 'import { createRequire as createRequireForBundle } from "node:module";\nconst require = createRequireForBundle(import.meta.url);' },

@@ -11,9 +11,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** What `npm run build` reads: the CLI's and the component's sources, the build's own settings, the dependencies. */
-const SOURCES = ["wizard", "infra", "scripts/bundleCli.ts", "tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"];
-/** What it writes: the CLI bundle and the package's main entry. */
-const OUTPUTS = ["dist/wizard/bin.js", "dist/infra/index.js"];
+const SOURCES = ["wizard", "infra", "scripts/buildLibrary.ts", "scripts/bundleCli.ts", "tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"];
+/** What it writes: the CLI bundle and the package's main entry (ES module and CommonJS builds). */
+const OUTPUTS = ["dist/wizard/bin.js", "dist/infra/index.js", "dist/cjs/index.js"];
 
 function mtime(path) {
   try {

@@ -7,6 +7,7 @@
 import { ADMIN_COMMANDS, adminActions } from "../adminPermissions.js";
 import { censusGroupName, censusPolicyName, importerPolicyName, VERIFY_PROBE_PREFIX } from "../names.js";
 import { planStaging, type StagingPlan } from "../plan.js";
+import { PARTITION_DNS_SUFFIX } from "../regions.js";
 import {
   bucketArn,
   bucketObjectsArn,
@@ -31,8 +32,8 @@ const EXAMPLE_KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12a
 export const STATEMENT_EXPLANATIONS: StatementExplanations = {
   importerTrust: {
     PinpointImportsForThisProjectOnly: {
-      allows: `Amazon Pinpoint (\`${PINPOINT_SERVICE_PRINCIPAL}\`) to assume the importer role, only on behalf of this account (\`aws:SourceAccount\`) and this Pinpoint project (\`aws:SourceArn\`).`,
-      why: "A segment import job names this role, and Pinpoint assumes it to read the staged files. The two conditions prevent the confused-deputy problem: without them a Pinpoint project in another account that learned the role ARN could have Pinpoint read this bucket. Census's guide omitted them.",
+      allows: `Amazon Pinpoint (\`${PINPOINT_SERVICE_PRINCIPAL}\`) to assume the importer role, only on behalf of this account (\`aws:SourceAccount\`) and this Pinpoint project or a resource under it, such as an import job (\`aws:SourceArn\`: \`apps/<projectId>\` and \`apps/<projectId>/*\`).`,
+      why: "A segment import job names this role, and Pinpoint assumes it to read the staged files. The two conditions prevent the confused-deputy problem: without them a Pinpoint project in another account that learned the role ARN could have Pinpoint read this bucket. Census's guide omitted them. AWS documents the project ARN for import roles ([IAM role for importing endpoints or segments](https://docs.aws.amazon.com/pinpoint/latest/developerguide/permissions-import-segment.html)); `apps/<projectId>/*` admits a job-scoped ARN should Pinpoint present one, and unlike `apps/<projectId>*` no project whose ID merely starts with this one's.",
     },
   },
   importerAccess: {
@@ -45,8 +46,8 @@ export const STATEMENT_EXPLANATIONS: StatementExplanations = {
       why: "An import's S3 URL may name a folder, which Pinpoint lists to find the files.",
     },
     DecryptStagedFiles: {
-      allows: "Decrypting with the bucket's KMS key only.",
-      why: "Objects encrypted with SSE-KMS can only be read by a principal that may decrypt with the key. With SSE-S3 (the default) no KMS permission is needed, so the statement is absent. The key's own key policy must also let IAM policies grant access (the default key policy does); the stack does not change key policies.",
+      allows: "Decrypting with the bucket's KMS key only, only when S3 in the bucket's region asks on the role's behalf (`kms:ViaService`) and only for the staging bucket (`kms:EncryptionContext:aws:s3:arn` is the bucket ARN).",
+      why: "Objects encrypted with SSE-KMS can only be read by a principal that may decrypt with the key. The conditions keep the grant from decrypting anything else with the key, directly or through another bucket. The bucket uses an S3 Bucket Key, with which S3 passes the bucket ARN, not the object ARN, as encryption context ([S3 Bucket Keys](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html#bucket-key-changes)). With SSE-S3 (the default) no KMS permission is needed, so the statement is absent. The key's own key policy must also let IAM policies grant access (the default key policy does); the stack does not change key policies, and refuses a key of another account.",
     },
   },
   censusAccess: {
@@ -71,14 +72,30 @@ export const STATEMENT_EXPLANATIONS: StatementExplanations = {
       why: "Lets `census-pinpoint verify`, which runs with this key, check that the role exists and trusts Pinpoint.",
     },
     EncryptStagedFiles: {
-      allows: "Generating data keys with, and decrypting with, the bucket's KMS key only.",
-      why: "Uploading to an SSE-KMS bucket needs `kms:GenerateDataKey`; reading objects back and multipart uploads also need `kms:Decrypt`. Absent with SSE-S3. As for the role, the key policy must let IAM policies grant access.",
+      allows: "Generating data keys with, and decrypting with, the bucket's KMS key only, only through S3 in the bucket's region and for the staging bucket (the same conditions as the role's).",
+      why: "Uploading to an SSE-KMS bucket needs `kms:GenerateDataKey`; reading objects back and multipart uploads also need `kms:Decrypt`. The conditions mean the key Census holds cannot call KMS directly or use the key for any other bucket. Absent with SSE-S3. As for the role, the key policy must let IAM policies grant access.",
     },
   },
   bucket: {
     DenyInsecureTransport: {
       allows: "Nothing: it denies every S3 request to the bucket and its objects, from anyone including the account's administrators, that is not made over TLS (`aws:SecureTransport` is `false`).",
       why: "Staged segment files carry your customers' endpoint data, which must not travel unencrypted. Security Hub S3.5.",
+    },
+    DenyOtherEncryption: {
+      allows: "Nothing: it denies uploads that ask for an encryption other than SSE-KMS (`AES256`, `aws:kms:dsse`).",
+      why: "Every object must be under the bucket's key, the one the KMS grants are tied to. An upload without encryption headers, as Census sends, gets the bucket's default and is not affected: the statement applies only when the header is present (`Null`).",
+    },
+    DenyOtherKmsKey: {
+      allows: "Nothing: it denies uploads that name a KMS key other than the bucket's (by key ARN).",
+      why: "An upload could otherwise put objects under a key the stack does not control. Naming the bucket's own key by ID or alias is refused too; Census names none.",
+    },
+    DenyKmsWithoutKeyId: {
+      allows: "Nothing: it denies uploads that ask for `aws:kms` without naming a key.",
+      why: "For such an upload S3 uses the AWS managed key `aws/s3`, not the bucket's key ([PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)).",
+    },
+    DenyCustomerProvidedKeys: {
+      allows: "Nothing: it denies uploads encrypted with a key of the uploader's own (SSE-C).",
+      why: "Such objects are outside KMS: neither the bucket's key nor its audit trail would cover them.",
     },
   },
 };
@@ -180,6 +197,17 @@ const LEFT_OUT: LeftOut[] = [
     },
   },
   {
+    what: "KMS use outside S3 and outside the staging bucket",
+    why: "Every KMS grant holds only through S3 (`kms:ViaService`) with the staging bucket's ARN as encryption context: neither the Census key nor the role's session can call KMS with the key directly or decrypt another bucket's objects.",
+    holds: (plan) =>
+      allowStatements(plan)
+        .filter((statement) => list(statement.Action).some((action) => action.startsWith("kms:")))
+        .every((statement) => {
+          const equals = statement.Condition?.StringEquals ?? {};
+          return equals["kms:ViaService"] === `s3.${plan.region}.${PARTITION_DNS_SUFFIX[plan.partition]}` && equals["kms:EncryptionContext:aws:s3:arn"] === bucketArn(plan.partition, plan.bucketName);
+        }),
+  },
+  {
     what: "`mobiletargeting:GetApps` (listing projects)",
     why: "It needs the account-wide `apps` resource. The wizard lists projects with the administrator's credentials; the Census key only needs its own project (`GetApp`).",
     holds: (plan) => !allowedActions(plan).includes("mobiletargeting:GetApps"),
@@ -247,6 +275,7 @@ function renderHardening(plain: StagingPlan, kms: StagingPlan): string[] {
     `| Object Ownership (ACLs disabled) | ${inlineSettings(settingsOf(plain, "aws:s3/bucketOwnershipControls:BucketOwnershipControls"))} | S3.12: ACLs should not be used to manage access |`,
     `| Default encryption | SSE-S3: ${inlineSettings(settingsOf(plain, encryption))}; with \`kmsKeyArn\`, SSE-KMS: ${inlineSettings(settingsOf(kms, encryption))} | none (S3 encrypts by default; set explicitly so the choice is visible) |`,
     "| TLS-only bucket policy | `DenyInsecureTransport` above | S3.5: buckets should require requests to use SSL |",
+    `| With \`kmsKeyArn\`, uploads under the bucket's key only | ${kms.policies.bucket.Statement.filter((statement) => !plain.policies.bucket.Statement.some((other) => other.Sid === statement.Sid)).map((statement) => `\`${statement.Sid}\``).join(", ")} above | none |`,
     `| Lifecycle | ${inlineSettings(lifecycle)} (the expiry is config \`expirationDays\`, 1–3650) | S3.13: buckets should have lifecycle configurations |`,
     `| Census permissions through a group | user \`${plain.censusUserName}\` has no policy of its own; its policy is attached to group \`${censusGroupName(plain.censusUserName)}\` | IAM.2: IAM users should not have policies attached |`,
     "| Access key rotation | rotate at least every 90 days with `census-pinpoint rotate-key`: the next key is created while the previous one stays active (IAM allows two keys per user), so Census can switch before the old key is deleted | IAM.3: access keys should be rotated every 90 days or less |",
@@ -269,7 +298,7 @@ function renderUncertainties(plain: StagingPlan): string[] {
   return [
     "## Known uncertainties",
     "",
-    `- **\`aws:SourceArn\` in the trust policy** is the exact project ARN (\`${appArn}\`). AWS does not document whether Pinpoint presents exactly that ARN. If real imports are refused because Pinpoint cannot assume the role, the fallback is \`${appArn}*\`, which matches no other project as long as project IDs keep their fixed 32-character length.`,
+    `- **\`aws:SourceArn\` in the trust policy** admits the project ARN (\`${appArn}\`), the form AWS documents for import roles, and the ARNs under it (\`${appArn}/*\`). AWS does not say whether Pinpoint presents the project's or the import job's ARN; either is admitted. A prefix pattern (\`${appArn}*\`) is not used: it would also admit every project whose ID starts with this one's, and \`verify\` and \`audit\` report one as too wide.`,
     `- **\`iam:PassedToService\`:** the AWS service authorization reference gives \`mobiletargeting.amazonaws.com\`, while the role's trust principal is \`${PINPOINT_SERVICE_PRINCIPAL}\`; which one IAM checks on \`CreateImportJob\` is unclear, so the condition allows exactly ${PINPOINT_PASSED_TO_SERVICES.map((service) => `\`${service}\``).join(" and ")}.`,
   ];
 }
@@ -292,7 +321,7 @@ export function renderPermissionsDoc(explanations: StatementExplanations = STATE
   const lines = [
     "# Permissions",
     "",
-    "<!-- Generated by infra/docs/generatePermissionsDoc.ts from the policy builders in infra/policies.ts. Do not edit: test/docs/permissions.test.ts fails when this file and the code disagree. -->",
+    "<!-- Generated by scripts/generatePermissionsDoc.ts (`npm run docs`) from the policy builders in infra/policies.ts. Do not edit: test/docs/permissions.test.ts fails when this file and the code disagree. -->",
     "",
     "For security reviewers: every statement of every policy the stack creates, what it allows, why Census or Amazon Pinpoint needs it, and what was deliberately left out.",
     "",

@@ -5,7 +5,7 @@ import { renderPermissionsDoc, STATEMENT_EXPLANATIONS, type PolicyKey, type Stat
 import { censusAccessPolicy, importerRolePolicy, importerTrustPolicy, tlsOnlyBucketPolicy, type CensusAccessScope } from "../../infra/policies.js";
 
 const DOC = new URL("../../docs/permissions.md", import.meta.url);
-const REGENERATE = "npx tsx infra/docs/generatePermissionsDoc.ts";
+const REGENERATE = "npm run docs";
 const committed = existsSync(DOC) ? readFileSync(DOC, "utf8") : "";
 
 // Another region and account than the document's example, so a Sid that depends on them is still seen.

@@ -83,7 +83,8 @@ test("the wizard creates everything, prints Census's six values once, and a seco
   const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
   const trust = JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!));
   expect(trust.Statement[0].Principal).toEqual({ Service: "pinpoint.amazonaws.com" });
-  expect(trust.Statement[0].Condition.ArnLike["aws:SourceArn"]).toBe(`arn:aws:mobiletargeting:${REGION}:${ACCOUNT}:apps/${projectId}`);
+  const app = `arn:aws:mobiletargeting:${REGION}:${ACCOUNT}:apps/${projectId}`;
+  expect(trust.Statement[0].Condition.ArnLike["aws:SourceArn"]).toEqual([app, `${app}/*`]);
   const { Groups } = await iam.send(new ListGroupsForUserCommand({ UserName: userName }));
   expect(Groups?.map((group) => group.GroupName)).toEqual([`${userName}-group`]);
   const { AccessKeyMetadata } = await iam.send(new ListAccessKeysCommand({ UserName: userName }));

@@ -158,3 +158,13 @@ describe("expiration days", () => {
     await expectRefused({ "--expiration-days": "abc" }, '--expiration-days: Expiration days must be a whole number from 1 to 3650; got "abc".');
   });
 });
+
+describe("KMS key", () => {
+  // AWS's documented example account stands for the other account.
+  it("a --kms-key-arn of another account than the setup's is refused, naming both", async () => {
+    await expectRefused(
+      { "--kms-key-arn": "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+      "--kms-key-arn: KMS key arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab is in AWS account 111122223333, and this setup is in account 123456789012: use a key of account 123456789012 (a key in another account also needs a grant in that account's key policy, which this stack cannot make).",
+    );
+  });
+});

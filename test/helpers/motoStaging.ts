@@ -69,7 +69,7 @@ export async function createMotoStaging(region: PinpointRegion, options: { bucke
   return withClient(new IAMClient(owner(region)), async (iam) => {
     await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(importerTrustPolicy(project)) }));
     await iam.send(
-      new PutRolePolicyCommand({ RoleName: roleName, PolicyName: `${roleName}-s3-read`, PolicyDocument: JSON.stringify(importerRolePolicy({ partition: "aws", bucketName })) }),
+      new PutRolePolicyCommand({ RoleName: roleName, PolicyName: `${roleName}-s3-read`, PolicyDocument: JSON.stringify(importerRolePolicy({ partition: "aws", region, bucketName })) }),
     );
     const { User } = await iam.send(new CreateUserCommand({ UserName: censusUserName }));
     await iam.send(new CreateGroupCommand({ GroupName: `${censusUserName}-group` }));

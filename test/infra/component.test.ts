@@ -73,7 +73,7 @@ describe("staging bucket", () => {
     ]);
   });
 
-  test("its policy denies every request to the bucket and its objects made without TLS", () => {
+  test("its policy denies every request to the bucket and its objects made without TLS, and nothing else under SSE-S3", () => {
     expect(JSON.parse(inputsOf(defaults, AWS_TYPES.bucketPolicy).policy)).toEqual({
       Version: "2012-10-17",
       Statement: [
@@ -87,6 +87,22 @@ describe("staging bucket", () => {
         },
       ],
     });
+  });
+
+  test("under SSE-KMS its policy also refuses uploads that ask for any encryption but the bucket's key", () => {
+    const [tls, ...uploads] = JSON.parse(inputsOf(custom, AWS_TYPES.bucketPolicy).policy).Statement as PolicyStatement[];
+    expect(tls!.Condition).toEqual({ Bool: { "aws:SecureTransport": "false" } });
+    for (const statement of uploads) {
+      expect(statement).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: "arn:aws:s3:::acme-census-staging/*" });
+    }
+    // Every statement is conditioned on a header being present: an upload without one gets the bucket's default.
+    expect(uploads.map((s) => s.Condition!.Null)).toEqual([
+      { "s3:x-amz-server-side-encryption": "false" },
+      { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+      { "s3:x-amz-server-side-encryption": "false", "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+      { "s3:x-amz-server-side-encryption-customer-algorithm": "false" },
+    ]);
+    expect(JSON.stringify(uploads)).toContain(CUSTOM_KMS_KEY);
   });
 
   test("expires all staged objects after 7 days by default and aborts incomplete uploads after 1 day", () => {
@@ -114,7 +130,13 @@ describe("importer role", () => {
         Action: "sts:AssumeRole",
         Condition: {
           StringEquals: { "aws:SourceAccount": TEST_ACCOUNT_ID },
-          ArnLike: { "aws:SourceArn": `arn:aws:mobiletargeting:eu-west-1:${TEST_ACCOUNT_ID}:apps/${TEST_PROJECT_ID}` },
+          // The project and what is under it (an import job), never a prefix of its ID.
+          ArnLike: {
+            "aws:SourceArn": [
+              `arn:aws:mobiletargeting:eu-west-1:${TEST_ACCOUNT_ID}:apps/${TEST_PROJECT_ID}`,
+              `arn:aws:mobiletargeting:eu-west-1:${TEST_ACCOUNT_ID}:apps/${TEST_PROJECT_ID}/*`,
+            ],
+          },
         },
       },
     ]);
@@ -181,6 +203,17 @@ describe("identity policies", () => {
     };
     expect(kmsResources(defaults)).toEqual([]);
     expect(new Set(kmsResources(custom))).toEqual(new Set([CUSTOM_KMS_KEY]));
+  });
+
+  test("every KMS grant holds only through S3 in the bucket's region, for the staging bucket", () => {
+    const { importer, census } = deployedPolicies(custom);
+    const grants = statements([...importer, ...census]).filter((s) => asList(s.Action).some((a) => a.startsWith("kms:")));
+    expect(grants).toHaveLength(2);
+    for (const grant of grants) {
+      expect(grant.Condition).toEqual({
+        StringEquals: { "kms:ViaService": "s3.us-east-2.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::acme-census-staging" },
+      });
+    }
   });
 });
 
@@ -256,7 +289,7 @@ describe("GovCloud (us-gov-west-1)", () => {
     const arns = JSON.stringify([importerTrust, importer, census, bucket]).match(/arn:[^:"]*:/g) ?? [];
     expect(arns.length).toBeGreaterThan(5);
     expect(new Set(arns)).toEqual(new Set(["arn:aws-us-gov:"]));
-    expect(importerTrust.Statement[0]!.Condition!.ArnLike!["aws:SourceArn"]).toBe(
+    expect(importerTrust.Statement[0]!.Condition!.ArnLike!["aws:SourceArn"]).toContain(
       `arn:aws-us-gov:mobiletargeting:us-gov-west-1:${TEST_ACCOUNT_ID}:apps/${TEST_PROJECT_ID}`,
     );
   });

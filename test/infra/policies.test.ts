@@ -4,6 +4,7 @@ import {
   censusAccessPolicy,
   importerRolePolicy,
   importerTrustPolicy,
+  stagingBucketPolicy,
   tlsOnlyBucketPolicy,
   type CensusAccessScope,
   type PolicyDocument,
@@ -69,9 +70,27 @@ describe("Census access policy", () => {
   });
 });
 
+describe("KMS grants", () => {
+  const kmsGrants = (document: PolicyDocument) => document.Statement.filter((s) => list(s.Action).some((a) => a.startsWith("kms:")));
+
+  test.each([
+    ["eu-west-1", "aws", "s3.eu-west-1.amazonaws.com", "arn:aws:s3:::census-staging"],
+    // GovCloud's endpoints share the commercial DNS suffix; only the ARN partition differs.
+    ["us-gov-west-1", "aws-us-gov", "s3.us-gov-west-1.amazonaws.com", "arn:aws-us-gov:s3:::census-staging"],
+  ] as const)("hold only through S3 in %s, for the bucket ARN (the S3 Bucket Key's encryption context)", (region, partition, viaService, bucket) => {
+    const kmsKeyArn = `arn:${partition}:kms:${region}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const variant = { ...scope, partition, region, kmsKeyArn };
+    const grants = [...kmsGrants(censusAccessPolicy(variant)), ...kmsGrants(importerRolePolicy(variant))];
+    expect(grants).toHaveLength(2);
+    for (const grant of grants) {
+      expect(grant.Condition).toEqual({ StringEquals: { "kms:ViaService": viaService, "kms:EncryptionContext:aws:s3:arn": bucket } });
+    }
+  });
+});
+
 describe("importer role policy", () => {
   test("can only read", () => {
-    const actions = importerRolePolicy({ partition: "aws", bucketName: "census-staging", kmsKeyArn: KMS_KEY }).Statement.flatMap((s) => list(s.Action));
+    const actions = importerRolePolicy({ partition: "aws", region: "eu-west-1", bucketName: "census-staging", kmsKeyArn: KMS_KEY }).Statement.flatMap((s) => list(s.Action));
     expect(actions.sort()).toEqual(["kms:Decrypt", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"]);
   });
 });
@@ -82,11 +101,33 @@ describe("importer trust policy", () => {
     expect(Object.keys(statement!.Condition!).sort()).toEqual(["ArnLike", "StringEquals"]);
     expect(JSON.stringify(statement)).not.toContain("sts:ExternalId");
   });
+
+  test("admits the project and what is under it, not a prefix of its ID", () => {
+    const [statement] = importerTrustPolicy(scope).Statement;
+    expect(statement!.Condition!.ArnLike).toEqual({ "aws:SourceArn": [APP, `${APP}/*`] });
+  });
 });
 
 test("the TLS-only bucket policy covers the bucket and its objects in the bucket's partition", () => {
   const [statement] = tlsOnlyBucketPolicy({ partition: "aws-us-gov", bucketName: "census-staging" }).Statement;
   expect(statement!.Resource).toEqual(["arn:aws-us-gov:s3:::census-staging", "arn:aws-us-gov:s3:::census-staging/*"]);
+});
+
+describe("staging bucket policy", () => {
+  test("is the TLS-only policy under SSE-S3", () => {
+    expect(stagingBucketPolicy({ partition: "aws", bucketName: "census-staging" })).toEqual(tlsOnlyBucketPolicy({ partition: "aws", bucketName: "census-staging" }));
+  });
+
+  test("under SSE-KMS adds upload denials on the objects, each only when its header is present", () => {
+    const [tls, ...uploads] = stagingBucketPolicy({ partition: "aws", bucketName: "census-staging", kmsKeyArn: KMS_KEY }).Statement;
+    expect(tls).toEqual(tlsOnlyBucketPolicy({ partition: "aws", bucketName: "census-staging" }).Statement[0]);
+    expect(uploads.map((s) => s.Sid)).toEqual(["DenyOtherEncryption", "DenyOtherKmsKey", "DenyKmsWithoutKeyId", "DenyCustomerProvidedKeys"]);
+    for (const statement of uploads) {
+      expect(statement).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: "arn:aws:s3:::census-staging/*" });
+      expect(Object.values(statement.Condition!.Null!)).toContain("false");
+    }
+    expect(uploads[1]!.Condition!.StringNotEquals).toEqual({ "s3:x-amz-server-side-encryption-aws-kms-key-id": KMS_KEY });
+  });
 });
 
 describe("every document, with the longest names accepted", () => {
@@ -103,7 +144,7 @@ describe("every document, with the longest names accepted", () => {
     ["trust", importerTrustPolicy(longest)],
     ["importer", importerRolePolicy(longest)],
     ["census", censusAccessPolicy(longest)],
-    ["bucket", tlsOnlyBucketPolicy(longest)],
+    ["bucket", stagingBucketPolicy(longest)],
   ];
 
   test.each(documents)("%s: has unique statement IDs (IAM rejects duplicates)", (_name, document) => {
@@ -115,5 +156,7 @@ describe("every document, with the longest names accepted", () => {
     expect(iamSize(censusAccessPolicy(longest))).toBeLessThanOrEqual(6144);
     expect(iamSize(importerRolePolicy(longest))).toBeLessThanOrEqual(6144);
     expect(iamSize(importerTrustPolicy(longest))).toBeLessThanOrEqual(2048);
+    // S3's bucket policy limit is 20 KB.
+    expect(iamSize(stagingBucketPolicy(longest))).toBeLessThanOrEqual(20 * 1024);
   });
 });

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { byType, installMocks, oneOfType, resolve, settle, TEST_PROJECT_ID, type MockRun } from "../helpers/pulumiMocks.js";
+import type { CensusPinpointStagingArgs } from "../../infra/component.js";
 import type { PolicyDocument } from "../../infra/policies.js";
 
 export const AWS_TYPES = {
@@ -70,13 +71,16 @@ export async function runStack(config: Record<string, string>): Promise<StackRun
   return { ...run, outputs: resolved, warnings };
 }
 
-/** Runs a configuration that should be refused: what it threw, and what reached the mocks anyway. */
-export async function runRejectedStack(config: Record<string, string>): Promise<{ error: unknown; run: MockRun }> {
+/**
+ * Runs a configuration that should be refused: what it threw, and what reached the mocks anyway.
+ * `args` are component arguments that have no config key (the account ID).
+ */
+export async function runRejectedStack(config: Record<string, string>, args: Partial<CensusPinpointStagingArgs> = {}): Promise<{ error: unknown; run: MockRun }> {
   const run = installMocks(config);
   const { censusPinpointStack } = await import("../../infra/stack.js");
   let error: unknown;
   try {
-    censusPinpointStack();
+    censusPinpointStack(args);
   } catch (thrown) {
     error = thrown;
   }

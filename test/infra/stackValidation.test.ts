@@ -1,6 +1,8 @@
 // Bad stack config must stop `pulumi up` before anything is declared: an error naming the broken
 // rule, and no resource registered (nothing half-declared for the engine to create).
-import { InvalidInputError, type InputField } from "../../infra/validation.js";
+import * as pulumi from "@pulumi/pulumi";
+import { InvalidArgumentError } from "../../infra/arguments.js";
+import type { InputField } from "../../infra/validation.js";
 import { TEST_ACCOUNT_ID, TEST_PROJECT_ID } from "../helpers/pulumiMocks.js";
 import { AWS_TYPES, runRejectedStack, runStack, stackConfig } from "./stackRun.js";
 
@@ -9,6 +11,8 @@ const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
 interface Rejection {
   case: string;
   config: Record<string, string>;
+  /** Component arguments without a config key. */
+  args?: { accountId: string };
   field: InputField;
   rule: RegExp;
 }
@@ -63,11 +67,20 @@ const rejections: Rejection[] = [
     rule: /is a KMS alias ARN/,
   },
   { case: "KMS key ID instead of an ARN", config: inEuWest1({ kmsKeyArn: KEY_ID }), field: "kmsKeyArn", rule: /is not a KMS key ARN/ },
+  {
+    // AWS's documented example account, as the other account.
+    case: "KMS key of another account than the one given",
+    config: inEuWest1({ kmsKeyArn: `arn:aws:kms:eu-west-1:111122223333:key/${KEY_ID}` }),
+    args: { accountId: TEST_ACCOUNT_ID },
+    field: "kmsKeyArn",
+    rule: new RegExp(`is in AWS account 111122223333, and this setup is in account ${TEST_ACCOUNT_ID}: use a key of account ${TEST_ACCOUNT_ID}`),
+  },
 ];
 
-test.each(rejections)("refuses $case, naming the rule, and declares nothing", async ({ config, field, rule }) => {
-  const { error, run } = await runRejectedStack(config);
-  expect(error).toBeInstanceOf(InvalidInputError);
+test.each(rejections)("refuses $case with a Pulumi RunError (printed without a stack trace) naming the rule, and declares nothing", async ({ config, args, field, rule }) => {
+  const { error, run } = await runRejectedStack(config, args);
+  expect(error).toBeInstanceOf(InvalidArgumentError);
+  expect(pulumi.RunError.isInstance(error)).toBe(true);
   expect(error).toMatchObject({ field, message: expect.stringMatching(rule) });
   expect(run.resources).toEqual([]);
   expect(run.invokes).toEqual([]);
@@ -81,7 +94,8 @@ test.each([
   expect(run.warnings).toEqual([expect.stringMatching(warning)]);
   expect(run.resources.filter((r) => r.type.startsWith("aws:"))).toHaveLength(15);
   const trust = JSON.parse(run.resources.find((r) => r.type === AWS_TYPES.role)!.inputs.assumeRolePolicy);
-  expect(trust.Statement[0].Condition.ArnLike["aws:SourceArn"]).toBe(`arn:aws:mobiletargeting:eu-west-1:${TEST_ACCOUNT_ID}:apps/${id}`);
+  const app = `arn:aws:mobiletargeting:eu-west-1:${TEST_ACCOUNT_ID}:apps/${id}`;
+  expect(trust.Statement[0].Condition.ArnLike["aws:SourceArn"]).toEqual([app, `${app}/*`]);
 });
 
 test("a usual project ID and default settings give no warning", async () => {

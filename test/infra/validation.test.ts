@@ -9,6 +9,7 @@ import {
   validateAccountId,
   validateExpirationDays,
   validateIamName,
+  validateKmsKeyAccount,
   validateKmsKeyArn,
   validateRegion,
   validateStagingInputs,
@@ -142,6 +143,14 @@ describe("KMS key", () => {
     expect(error.field).toBe("kmsKeyArn");
     expect(error.message).toMatch(/alias/);
   });
+
+  // AWS's documented example account stands for the other account.
+  test("refuses a key of another account than the stack's, naming both", () => {
+    expect(validateKmsKeyAccount(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/${KEY_ID}`, ACCOUNT)).toBe(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/${KEY_ID}`);
+    const error = thrownBy(() => validateKmsKeyAccount(`arn:aws:kms:eu-west-1:111122223333:key/${KEY_ID}`, ACCOUNT));
+    expect(error.field).toBe("kmsKeyArn");
+    expect(error.message).toMatch(new RegExp(`is in AWS account 111122223333, and this setup is in account ${ACCOUNT}: use a key of account ${ACCOUNT} \\(a key in another account also needs a grant in that account's key policy`));
+  });
 });
 
 test("account IDs must be 12 digits", () => {
@@ -186,5 +195,12 @@ describe("all inputs together", () => {
       validateStagingInputs({ region: "eu-west-2", pinpointProjectId: PROJECT, kmsKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/${KEY_ID}` }),
     );
     expect(error.message).toMatch(/is in eu-west-1 \(aws\); the staging bucket is in eu-west-2/);
+  });
+
+  test("checks a KMS key against the account when the account is given, and only then", () => {
+    const foreignKey = `arn:aws:kms:eu-west-1:111122223333:key/${KEY_ID}`;
+    expect(thrownBy(() => validateStagingInputs({ region: "eu-west-1", pinpointProjectId: PROJECT, accountId: ACCOUNT, kmsKeyArn: foreignKey })).field).toBe("kmsKeyArn");
+    // Without an account (the component resolves the caller's later, and checks then).
+    expect(validateStagingInputs({ region: "eu-west-1", pinpointProjectId: PROJECT, kmsKeyArn: foreignKey }).kmsKeyArn).toBe(foreignKey);
   });
 });

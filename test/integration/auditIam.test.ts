@@ -68,7 +68,7 @@ describe("the importer role the guide makes", () => {
     const trust = byId(area, "role-trust-unconditioned");
     expect(trust.evidence[0]).toContain('"Principal":{"Service":"pinpoint.amazonaws.com"}');
     expect(trust.fix).toContain(`aws iam update-assume-role-policy --role-name ${guide.roleName} --policy-document '`);
-    expect(trust.fix).toContain(`"aws:SourceArn":"arn:aws:mobiletargeting:${REGION}:${MOTO_ACCOUNT_ID}:apps/${PROJECT}"`);
+    expect(trust.fix).toContain(`"aws:SourceArn":["arn:aws:mobiletargeting:${REGION}:${MOTO_ACCOUNT_ID}:apps/${PROJECT}","arn:aws:mobiletargeting:${REGION}:${MOTO_ACCOUNT_ID}:apps/${PROJECT}/*"]`);
 
     const s3 = byId(area, "role-policy-every-bucket");
     expect(s3.problem).toBe(

@@ -86,7 +86,7 @@ test("a complete setup passes every check moto can answer, and leaves no probe b
   expect(check(report, "bucket-region").detail).toBe(`s3://${staging.bucketName} in ${REGION}`);
   expect(check(report, "pinpoint-project").detail).toBe('"Marketing"');
   expect(check(report, "role-conditions").detail).toBe(
-    `aws:SourceAccount ${MOTO_ACCOUNT_ID}; aws:SourceArn arn:aws:mobiletargeting:${REGION}:${MOTO_ACCOUNT_ID}:apps/${staging.projectId}`,
+    `aws:SourceAccount ${MOTO_ACCOUNT_ID}; aws:SourceArn arn:aws:mobiletargeting:${REGION}:${MOTO_ACCOUNT_ID}:apps/${staging.projectId}, arn:aws:mobiletargeting:${REGION}:${MOTO_ACCOUNT_ID}:apps/${staging.projectId}/*`,
   );
   // moto answers SimulatePrincipalPolicy with HTTP 500: skipped, saying why, not failed.
   for (const id of POLICY_CHECKS) {

@@ -20,7 +20,9 @@ if (process.env.FAIL_BUILD) { console.error("wizard/bin.ts(1,1): error TS1005: '
 fs.appendFileSync("builds.log", "built\\n");
 fs.mkdirSync("dist/wizard", { recursive: true });
 fs.mkdirSync("dist/infra", { recursive: true });
+fs.mkdirSync("dist/cjs", { recursive: true });
 fs.writeFileSync("dist/infra/index.js", "");
+fs.writeFileSync("dist/cjs/index.js", "");
 fs.writeFileSync("dist/wizard/bin.js", "console.error('the wizard', JSON.stringify(process.argv.slice(2))); process.exitCode = 7;\\n");
 `;
 

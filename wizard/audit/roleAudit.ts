@@ -65,7 +65,7 @@ function trustFinding(scope: AuditScope, roleName: string, trustPolicy: unknown)
 }
 
 function leastPrivilegeCommand(scope: AuditScope, roleName: string, policyName = LEAST_PRIVILEGE_POLICY_NAME): string {
-  const document = importerRolePolicy({ partition: scope.partition, bucketName: scope.bucketName });
+  const document = importerRolePolicy({ partition: scope.partition, region: scope.region, bucketName: scope.bucketName });
   return `aws iam put-role-policy --role-name ${roleName} --policy-name ${policyName} --policy-document ${shellQuoted(JSON.stringify(document))}`;
 }
 

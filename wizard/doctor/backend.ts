@@ -77,7 +77,7 @@ async function s3Backend(url: string, target: AwsTarget | undefined): Promise<Do
   }
 }
 
-/** The SDK's internal `run`, which LocalWorkspace uses too; absent from its typings. */
+/** The SDK's internal `run`, which LocalWorkspace uses too; absent from its typings (test/wizard/pulumi/sdkPrivateMembers.test.ts). */
 interface RunnableCli {
   run(args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }>;
 }

@@ -32,6 +32,7 @@ export interface FailureContext {
  * A CommandError keeps the CLI's result in a field its typings hide. For a command that failed, the
  * SDK puts execa's message there: the command line, then the CLI's stderr and stdout. A provider
  * error in it may quote the access key's secret, so the text is redacted before any message uses it.
+ * test/wizard/pulumi/sdkPrivateMembers.test.ts fails if an @pulumi/pulumi upgrade removes the field.
  */
 function commandText(error: unknown): { name: string; text: string } | undefined {
   if (!(error instanceof Error)) return undefined;

@@ -6,7 +6,7 @@
  */
 import type { ConfigMap, PulumiFn } from "@pulumi/pulumi/automation/index.js";
 import type { CensusPinpointStagingArgs } from "../../infra/component.js";
-import { CONFIG_KEYS, type ConfigKey } from "../../infra/config.js";
+import { argsFromConfig } from "../../infra/config.js";
 import { PROJECT_NAME } from "../../infra/names.js";
 
 export function stackProgram(overrides: Partial<CensusPinpointStagingArgs> = {}): PulumiFn {
@@ -18,10 +18,5 @@ export function stackProgram(overrides: Partial<CensusPinpointStagingArgs> = {})
  * config and updating would do, before anything is written.
  */
 export function configOverrides(config: ConfigMap): Partial<CensusPinpointStagingArgs> {
-  const overrides: Record<string, string> = {};
-  for (const key of CONFIG_KEYS as readonly ConfigKey[]) {
-    const value = config[`${PROJECT_NAME}:${key}`]?.value;
-    if (value !== undefined && value !== "" && key !== "protect") overrides[key] = value;
-  }
-  return overrides as Partial<CensusPinpointStagingArgs>;
+  return argsFromConfig((key) => config[`${PROJECT_NAME}:${key}`]?.value);
 }

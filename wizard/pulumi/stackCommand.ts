@@ -1,7 +1,10 @@
 /** One Pulumi CLI command on an open stack, for what the Automation API has no method for. */
 import type { LocalWorkspace, Stack } from "@pulumi/pulumi/automation/index.js";
 
-/** PulumiCommand.run: present at runtime (the SDK runs every command through it), absent from its typings. */
+/**
+ * PulumiCommand.run: present at runtime (the SDK runs every command through it), absent from its typings;
+ * test/wizard/pulumi/sdkPrivateMembers.test.ts fails if an @pulumi/pulumi upgrade removes or changes it.
+ */
 interface CliRunner {
   run(args: string[], cwd: string, env: Record<string, string>): Promise<{ stdout: string }>;
 }

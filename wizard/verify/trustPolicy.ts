@@ -13,7 +13,10 @@ export interface TrustExpectation {
 export interface TrustFindings {
   /** Some Allow statement lets pinpoint.amazonaws.com call sts:AssumeRole. */
   trustsPinpoint: boolean;
-  /** Undefined when the conditions are right; else what is wrong with them. */
+  /**
+   * Undefined when the conditions are right; else what is wrong with them: "unrestricted" when other
+   * accounts or projects could use the role (a condition missing, or a SourceArn pattern too wide).
+   */
   conditionProblem?: { kind: "excludes-project" | "unrestricted"; detail: string };
   /** The SourceAccount and SourceArn values of the statement that admits the project, for the report. */
   admitted?: { sourceAccounts: string[]; sourceArns: string[] };
@@ -61,6 +64,15 @@ function admits(values: Array<{ value: string; pattern: boolean }>, actual: stri
   return values.length === 0 || values.some(({ value, pattern }) => (pattern ? glob(value).test(actual) : value === actual));
 }
 
+/**
+ * The SourceArn patterns that also admit another project whose ID starts with this one's, such as
+ * `apps/<id>*` (or `apps/*`). `apps/<id>/*`, the project's own jobs and segments, is not among them.
+ */
+function widerThanProject(arns: Array<{ value: string; pattern: boolean }>, appArn: string): string[] {
+  const longerId = `${appArn}0`;
+  return arns.filter(({ value, pattern }) => pattern && glob(value).test(longerId)).map(({ value }) => value);
+}
+
 export function analyzeTrustPolicy(document: unknown, expected: TrustExpectation): TrustFindings {
   // A policy's Statement is one statement or a list of them.
   const raw = typeof document === "object" && document !== null ? (document as { Statement?: unknown }).Statement : undefined;
@@ -76,6 +88,7 @@ export function analyzeTrustPolicy(document: unknown, expected: TrustExpectation
       arns,
       admitsProject: admits(accounts, expected.accountId) && admits(arns, expected.appArn),
       restricted: accounts.length > 0 && arns.length > 0,
+      tooWide: widerThanProject(arns, expected.appArn),
     };
   });
   const admitting = described.find((statement) => statement.admitsProject);
@@ -97,6 +110,16 @@ export function analyzeTrustPolicy(document: unknown, expected: TrustExpectation
       conditionProblem: {
         kind: "unrestricted",
         detail: `a statement trusting ${PINPOINT_SERVICE_PRINCIPAL} has no ${missing} condition, so Pinpoint projects ${open.arns.length === 0 && open.accounts.length > 0 ? "elsewhere in this account" : "of any AWS account"} could use the role (the confused-deputy problem)`,
+      },
+    };
+  }
+  const wide = described.find((statement) => statement.tooWide.length > 0);
+  if (wide) {
+    return {
+      trustsPinpoint: true,
+      conditionProblem: {
+        kind: "unrestricted",
+        detail: `the aws:SourceArn pattern ${wide.tooWide.join(", ")} also matches other projects, such as ${expected.appArn}0 (an ID that starts with this project's), so they could use the role (the confused-deputy problem)`,
       },
     };
   }

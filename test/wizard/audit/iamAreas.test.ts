@@ -178,9 +178,9 @@ describe("whose key Census holds", () => {
 
   test("a key of another account is not audited against this one", async () => {
     iam.on(GetAccessKeyLastUsedCommand).rejects(noSuchEntity("not found"));
-    sts.on(GetCallerIdentityCommand).resolves({ Account: "210987654321", Arn: "arn:aws:iam::210987654321:user/census", UserId: "AIDA" });
+    sts.on(GetCallerIdentityCommand).resolves({ Account: "444455556666", Arn: "arn:aws:iam::444455556666:user/census", UserId: "AIDA" });
     const area = await auditCensusIdentity(subject({ kind: "key-profile", profile: "census" }), options);
-    expect(area).toMatchObject({ findings: [], skipped: `the key in AWS profile "census" belongs to AWS account 210987654321, and the importer role to ${ACCOUNT}` });
+    expect(area).toMatchObject({ findings: [], skipped: `the key in AWS profile "census" belongs to AWS account 444455556666, and the importer role to ${ACCOUNT}` });
   });
 });
 

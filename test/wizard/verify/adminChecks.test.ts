@@ -173,7 +173,7 @@ describe("GetRole: the importer role's trust policy", () => {
     role(importerTrustPolicy(project));
     const checks = byId(await checkImporterRole(scope, session));
     expect(checks["role-trust"]).toMatchObject({ status: "passed", detail: ROLE_ARN });
-    expect(checks["role-conditions"]).toMatchObject({ status: "passed", detail: `aws:SourceAccount ${ACCOUNT}; aws:SourceArn ${APP_ARN}` });
+    expect(checks["role-conditions"]).toMatchObject({ status: "passed", detail: `aws:SourceAccount ${ACCOUNT}; aws:SourceArn ${APP_ARN}, ${APP_ARN}/*` });
     expect(iam.commandCalls(GetRoleCommand)[0]!.args[0].input).toEqual({ RoleName: "CensusPinpointSegmentImporter-01234567" });
   });
 

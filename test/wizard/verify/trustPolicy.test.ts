@@ -17,17 +17,28 @@ const trust = (condition?: object, extra: object = {}) => ({
 
 test("the policy setup writes: trusted, restricted, and the values named", () => {
   const document = importerTrustPolicy({ partition: "aws", region: "us-east-1", accountId: ACCOUNT, projectId: PROJECT });
-  expect(analyzeTrustPolicy(document, expected)).toEqual({ trustsPinpoint: true, admitted: { sourceAccounts: [ACCOUNT], sourceArns: [APP_ARN] } });
+  expect(analyzeTrustPolicy(document, expected)).toEqual({ trustsPinpoint: true, admitted: { sourceAccounts: [ACCOUNT], sourceArns: [APP_ARN, `${APP_ARN}/*`] } });
 });
 
-test("the documented fallback apps/<id>* matches, as one statement object, with IfExists and any key case", () => {
+test("AWS's documented form, the exact project ARN, matches, as one statement object, with IfExists and any key case", () => {
   const document = {
     Statement: trust({
       StringEqualsIfExists: { "AWS:SourceAccount": ACCOUNT },
-      ArnLike: { "aws:sourcearn": `arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/${PROJECT}*` },
+      ArnLike: { "aws:sourcearn": APP_ARN },
     }),
   };
   expect(analyzeTrustPolicy(document, expected).conditionProblem).toBeUndefined();
+});
+
+test.each([
+  [`${APP_ARN}*`, "a prefix of the project ID"],
+  [`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`, "every project of the account"],
+])("a SourceArn pattern %s (%s) is refused as too wide", (pattern) => {
+  const findings = analyzeTrustPolicy({ Statement: [trust({ StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": pattern } })] }, expected);
+  expect(findings.conditionProblem).toEqual({
+    kind: "unrestricted",
+    detail: `the aws:SourceArn pattern ${pattern} also matches other projects, such as ${APP_ARN}0 (an ID that starts with this project's), so they could use the role (the confused-deputy problem)`,
+  });
 });
 
 test("only the account restricted: every project of the account could use the role", () => {
