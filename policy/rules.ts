@@ -3,8 +3,10 @@
  * `PolicyPack` (index.ts) because constructing a pack starts its gRPC server: tests import this module
  * and call `validateResource`/`validateStack` directly.
  *
- * Resource rules check what each resource says; the stack rule checks that nothing was left out (a
- * bucket without a public access block breaks no resource rule, since there is no resource to check).
+ * Resource rules check what each resource says; the stack rules check what only resources together
+ * show: that nothing was left out (a bucket without a public access block breaks no resource rule,
+ * since there is no resource to check), and that nothing was added beside the component to the
+ * principals it made (an attachment names a role by name, not as the component's).
  */
 import * as iam from "@pulumi/aws/iam/index.js";
 import * as s3 from "@pulumi/aws/s3/index.js";
@@ -17,8 +19,13 @@ import {
   type StackValidationPolicy,
 } from "@pulumi/policy";
 
-/** DESIGN.md's upper bound for `expirationDays`; a policy-pack config may tighten (or loosen) it. */
-export const DEFAULT_MAX_EXPIRATION_DAYS = 3650;
+/**
+ * The longest expiry the pack accepts unless its config says otherwise. Staged files are copies Census
+ * uploads again on every sync and Pinpoint reads within minutes, so weeks of retention buy nothing; the
+ * stack's default is 7 days, Census's guide asks for 7. A stack may set up to 3650: a team that wants
+ * that passes `maxExpirationDays` in the pack's config.
+ */
+export const DEFAULT_MAX_EXPIRATION_DAYS = 30;
 
 export interface LifecycleRuleConfig {
   maxExpirationDays?: number;
@@ -76,7 +83,7 @@ function escapeRegExp(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// S3: public access block, default encryption, TLS-only bucket policy, lifecycle expiration
+// S3: public access block, object ownership, default encryption, TLS-only bucket policy, lifecycle expiration
 
 const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
@@ -90,6 +97,21 @@ export const publicAccessBlockComplete: ResourceValidationPolicy = {
       reportViolation(
         `The public access block of bucket "${block.bucket}" leaves ${off.join(", ")} off: ` +
           `set all of ${PUBLIC_ACCESS_FLAGS.join(", ")} to true.`,
+      );
+    }
+  }),
+};
+
+export const objectOwnershipEnforced: ResourceValidationPolicy = {
+  name: "s3-object-ownership-enforced",
+  description: "S3 ownership controls must set BucketOwnerEnforced, which turns ACLs off (Security Hub S3.12).",
+  enforcementLevel: "mandatory",
+  validateResource: validateResourceOfType(s3.BucketOwnershipControls, (controls, _args, reportViolation) => {
+    const ownership = isRecord(controls.rule) ? controls.rule.objectOwnership : undefined;
+    if (ownership !== "BucketOwnerEnforced") {
+      reportViolation(
+        `The ownership controls of bucket "${controls.bucket}" set ${ownership === undefined ? "no object ownership" : `"${String(ownership)}"`}, ` +
+          `which leaves ACLs on: set rule.objectOwnership to "BucketOwnerEnforced".`,
       );
     }
   }),
@@ -211,6 +233,10 @@ export const lifecycleExpirationBounded: ResourceValidationPolicy = {
 const BUCKET_HARDENING: { resourceClass: new (...rest: any[]) => Resource; what: string }[] = [
   { resourceClass: s3.BucketPublicAccessBlock, what: "a public access block (aws.s3.BucketPublicAccessBlock)" },
   {
+    resourceClass: s3.BucketOwnershipControls,
+    what: "object-ownership enforcement (aws.s3.BucketOwnershipControls with BucketOwnerEnforced)",
+  },
+  {
     resourceClass: s3.BucketServerSideEncryptionConfiguration,
     what: "default encryption (aws.s3.BucketServerSideEncryptionConfiguration)",
   },
@@ -224,8 +250,8 @@ const BUCKET_HARDENING: { resourceClass: new (...rest: any[]) => Resource; what:
 export const bucketHardeningPresent: StackValidationPolicy = {
   name: "s3-bucket-hardening-present",
   description:
-    "Every S3 bucket must have a public access block, default encryption, a TLS-only bucket policy and an expiring " +
-    "lifecycle configuration in the stack.",
+    "Every S3 bucket must have a public access block, ownership controls, default encryption, a TLS-only bucket policy " +
+    "and an expiring lifecycle configuration in the stack.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const buckets = args.resources.filter((resource) => resource.isType(s3.Bucket));
@@ -246,7 +272,8 @@ export const bucketHardeningPresent: StackValidationPolicy = {
 };
 
 // ---------------------------------------------------------------------------------------------------
-// IAM: identity policies without wildcards, service trust policies bound to the account
+// IAM: identity policies without wildcards, service trust policies bound to the account and project,
+// no policy on a user, and the component's principals holding the component's policies only
 
 /** The identity-policy documents a resource declares, or `undefined` when it declares none by type. */
 function identityPolicyDocuments(args: ResourceValidationArgs): { where: string; document: unknown }[] | undefined {
@@ -265,13 +292,35 @@ function identityPolicyDocuments(args: ResourceValidationArgs): { where: string;
   return undefined;
 }
 
-function isWildcardAction(action: unknown): boolean {
-  return action === "*" || /^[^:]+:\*$/.test(String(action));
+function quoted(values: unknown[]): string {
+  return values.map((value) => `"${String(value)}"`).join(", ");
+}
+
+/** IAM matches `*` and `?` as wildcards in actions and resources. */
+function hasWildcard(text: unknown): boolean {
+  return /[*?]/.test(String(text));
+}
+
+/**
+ * The resource wildcards the component needs, each under one named parent: the objects of one bucket,
+ * and what lies under one Pinpoint project (its import jobs and segments get IDs only when Census
+ * creates them). Anywhere else (`arn:aws:s3:::*`, `apps/*`, `apps/<id>*`) a wildcard reaches resources
+ * nobody named.
+ */
+const WILDCARDS_UNDER_A_NAMED_PARENT = [
+  /^arn:[a-z-]+:s3:::[a-z0-9.-]+\/\*$/,
+  /^arn:[a-z-]+:mobiletargeting:[a-z0-9-]+:\d{12}:apps\/[^/*?\s]+\/\*$/,
+];
+
+function isWildcardResource(resource: unknown): boolean {
+  return hasWildcard(resource) && !WILDCARDS_UNDER_A_NAMED_PARENT.some((shape) => shape.test(String(resource)));
 }
 
 export const noWildcardPermissions: ResourceValidationPolicy = {
   name: "iam-no-wildcard-permissions",
-  description: 'IAM identity policies must not allow "*" or "service:*" actions, nor "*" resources.',
+  description:
+    'IAM identity policies must not allow actions or resources by wildcard ("*", "s3:*", "s3:Get*", "arn:aws:s3:::*"), ' +
+    "except the objects of one named bucket and what lies under one named Pinpoint project.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     const documents = identityPolicyDocuments(args);
@@ -288,19 +337,62 @@ export const noWildcardPermissions: ResourceValidationPolicy = {
         // A Deny with wildcards only takes permissions away.
         if (statement.Effect !== "Allow") return;
         const label = `${where} of "${args.name}", ${statementLabel(statement, index)},`;
-        const wildcardActions = asList(statement.Action).filter(isWildcardAction);
+        const wildcardActions = asList(statement.Action).filter(hasWildcard);
         if (wildcardActions.length > 0) {
-          const quoted = wildcardActions.map((action) => `"${String(action)}"`).join(", ");
-          reportViolation(`${label} allows every action of ${quoted}: list the specific actions it needs.`);
+          reportViolation(`${label} allows actions by wildcard (${quoted(wildcardActions)}): list the specific actions it needs.`);
         }
-        if (asList(statement.Resource).includes("*")) {
-          reportViolation(`${label} allows Resource "*": name the ARNs it needs.`);
+        const wildcardResources = asList(statement.Resource).filter(isWildcardResource);
+        if (wildcardResources.length > 0) {
+          reportViolation(
+            `${label} allows resources by wildcard (${quoted(wildcardResources)}): name the ARNs it needs; only a bucket's ` +
+              `objects ("arn:<partition>:s3:::<bucket>/*") and what lies under a Pinpoint project (".../apps/<project ID>/*") may end in a wildcard.`,
+          );
         }
         // Allow with NotAction/NotResource grants everything except a list: a wildcard in disguise.
         for (const key of ["NotAction", "NotResource"]) {
           if (statement[key] !== undefined) reportViolation(`${label} uses ${key} with Allow: list what it allows instead.`);
         }
       });
+    }
+  },
+};
+
+/** `aws:iam/rolePolicyAttachment:RolePolicyAttachment` → `aws.iam.RolePolicyAttachment`, as a program writes it. */
+function typeLabel(type: string): string {
+  const [pkg, module, name] = type.split(":");
+  return module !== undefined && name !== undefined ? `${pkg}.${module.split("/")[0]}.${name}` : type;
+}
+
+/** The users a resource gives a policy of their own, or `undefined` when its type gives none. */
+function usersGivenPolicies(args: ResourceValidationArgs): unknown[] | undefined {
+  const inline = args.asType(iam.UserPolicy);
+  if (inline) return [inline.user];
+  const attachment = args.asType(iam.UserPolicyAttachment);
+  if (attachment) return [attachment.user];
+  const exclusive = args.asType(iam.UserPolicyAttachmentsExclusive);
+  // An empty list detaches every managed policy from the user: what IAM.2 asks for.
+  if (exclusive) return asList(exclusive.policyArns).length > 0 ? [exclusive.userName] : [];
+  const shared = args.asType(iam.PolicyAttachment);
+  if (shared) return asList(shared.users);
+  return undefined;
+}
+
+export const noUserPolicies: ResourceValidationPolicy = {
+  name: "iam-no-user-policies",
+  description: "IAM users must get their permissions through groups, never from a policy attached to or inline in the user (Security Hub IAM.2).",
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    const users = usersGivenPolicies(args);
+    if (users === undefined) {
+      return args.notApplicable(
+        "Policy only applies to aws.iam.UserPolicy, UserPolicyAttachment, UserPolicyAttachmentsExclusive and PolicyAttachment resources",
+      );
+    }
+    for (const user of users) {
+      reportViolation(
+        `${typeLabel(args.type)} "${args.name}" gives user "${String(user)}" a policy of its own: ` +
+          `attach the policy to a group the user belongs to instead.`,
+      );
     }
   },
 };
@@ -340,13 +432,195 @@ export const serviceTrustSourceAccount: ResourceValidationPolicy = {
   }),
 };
 
+/**
+ * Amazon Pinpoint's service principals: import roles trust `pinpoint.amazonaws.com`; `mobiletargeting`
+ * is its name in IAM actions and `iam:PassedToService`, so a trust written for it is held to the same.
+ */
+const PINPOINT_PRINCIPALS = ["pinpoint.amazonaws.com", "mobiletargeting.amazonaws.com"];
+
+/** Condition operators under which `aws:SourceArn` pins the caller: never `…IfExists`, never a negation. */
+const SOURCE_ARN_OPERATORS = ["ArnEquals", "ArnLike", "StringEquals", "StringLike"];
+
+/**
+ * One Pinpoint project, or what lies under it (`apps/<id>/*`). Never `apps/<id>*`, which also matches
+ * every project whose ID starts with this one's, nor a wildcard for the region, account or project.
+ */
+const ONE_PINPOINT_PROJECT = /^arn:[a-z-]+:mobiletargeting:[a-z0-9-]+:\d{12}:apps\/[^/*?\s]+(\/\*)?$/;
+
+export const pinpointTrustSourceArn: ResourceValidationPolicy = {
+  name: "iam-pinpoint-trust-source-arn",
+  description:
+    "IAM role trust policies that let Amazon Pinpoint assume the role must pin aws:SourceArn to one Pinpoint project " +
+    "(with iam-service-trust-source-account: both confused-deputy conditions).",
+  enforcementLevel: "mandatory",
+  validateResource: validateResourceOfType(iam.Role, (role, args, reportViolation) => {
+    const statements = statementsOf(role.assumeRolePolicy);
+    if (statements === undefined) {
+      reportViolation(`The trust policy of role "${args.name}" is not a readable JSON policy document: fix its JSON.`);
+      return;
+    }
+    statements.forEach((statement, index) => {
+      if (statement.Effect !== "Allow" || !isRecord(statement.Principal)) return;
+      const pinpoint = asList(statement.Principal.Service).filter((service) => PINPOINT_PRINCIPALS.includes(String(service).toLowerCase()));
+      if (pinpoint.length === 0) return;
+      const label = `The trust policy of role "${args.name}", ${statementLabel(statement, index)},`;
+      const sourceArns = conditionValues(statement.Condition, SOURCE_ARN_OPERATORS, "aws:SourceArn") ?? [];
+      if (sourceArns.length === 0) {
+        reportViolation(
+          `${label} lets ${pinpoint.map(String).join(", ")} assume the role for any Pinpoint project: add Condition ` +
+            `{"ArnLike": {"aws:SourceArn": ["arn:<partition>:mobiletargeting:<region>:<account>:apps/<project ID>", ` +
+            `"arn:<partition>:mobiletargeting:<region>:<account>:apps/<project ID>/*"]}}.`,
+        );
+        return;
+      }
+      const loose = sourceArns.filter((arn) => typeof arn !== "string" || !ONE_PINPOINT_PROJECT.test(arn));
+      if (loose.length > 0) {
+        reportViolation(
+          `${label} admits aws:SourceArn ${quoted(loose)}, which is not one Pinpoint project: use ` +
+            `"arn:<partition>:mobiletargeting:<region>:<account>:apps/<project ID>" and ".../apps/<project ID>/*".`,
+        );
+      }
+    });
+  }),
+};
+
+/** The Pulumi type of the census-pinpoint component (infra/component.ts): the pack does not load the program. */
+export const COMPONENT_TYPE = "census-pinpoint:index:CensusPinpointStaging";
+
+function componentOf(resource: PolicyResource): PolicyResource | undefined {
+  for (let ancestor = resource.parent; ancestor !== undefined; ancestor = ancestor.parent) {
+    if (ancestor.type === COMPONENT_TYPE) return ancestor;
+  }
+  return undefined;
+}
+
+/**
+ * What a resource gives IAM roles and groups, or which users it puts into groups, by name (policies
+ * on users themselves are iam-no-user-policies' business). The policies and groups are functions, read
+ * only for the component's own resources: a resource declared beside the component is judged by the
+ * names alone, which a preview knows, while the ARN of a policy made in the same update it does not.
+ */
+interface Grant {
+  roles: unknown[];
+  groups: unknown[];
+  users: unknown[];
+  policyArns(): unknown[];
+  intoGroups(): unknown[];
+}
+
+function grantOf(resource: PolicyResource): Grant | undefined {
+  const props = resource.props;
+  const grant = (given: Partial<Grant>): Grant => ({
+    roles: [],
+    groups: [],
+    users: [],
+    policyArns: () => [],
+    intoGroups: () => [],
+    ...given,
+  });
+  if (resource.isType(iam.RolePolicyAttachment)) return grant({ roles: [props.role], policyArns: () => [props.policyArn] });
+  if (resource.isType(iam.GroupPolicyAttachment)) return grant({ groups: [props.group], policyArns: () => [props.policyArn] });
+  if (resource.isType(iam.PolicyAttachment)) {
+    return grant({ roles: asList(props.roles), groups: asList(props.groups), policyArns: () => [props.policyArn] });
+  }
+  if (resource.isType(iam.RolePolicyAttachmentsExclusive)) return grant({ roles: [props.roleName], policyArns: () => asList(props.policyArns) });
+  if (resource.isType(iam.GroupPolicyAttachmentsExclusive)) {
+    return grant({ groups: [props.groupName], policyArns: () => asList(props.policyArns) });
+  }
+  if (resource.isType(iam.RolePolicy)) return grant({ roles: [props.role] });
+  if (resource.isType(iam.GroupPolicy)) return grant({ groups: [props.group] });
+  if (resource.isType(iam.UserGroupMembership)) return grant({ users: [props.user], intoGroups: () => asList(props.groups) });
+  if (resource.isType(iam.GroupMembership)) return grant({ users: asList(props.users), intoGroups: () => [props.group] });
+  return undefined;
+}
+
+/** IAM names are unique regardless of case. */
+function sameNames(values: unknown[], names: Set<string>): string[] {
+  return values.map(String).filter((value) => names.has(value.toLowerCase()));
+}
+
+export const componentPoliciesOnly: StackValidationPolicy = {
+  name: "iam-component-policies-only",
+  description:
+    "The importer role and the Census group of a census-pinpoint component must hold only the policies the component " +
+    "attaches, and its Census user must be in no other group: no AWS or customer managed policy, inline policy or " +
+    "group membership added beside the component.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const components = args.resources.filter((resource) => resource.type === COMPONENT_TYPE);
+    if (components.length === 0) return args.notApplicable(`Policy only applies to stacks with a ${COMPONENT_TYPE} component`);
+    const grants = args.resources.flatMap((resource) => {
+      const grant = grantOf(resource);
+      return grant === undefined ? [] : [{ resource, grant }];
+    });
+    for (const component of components) {
+      const declared = args.resources.filter((resource) => componentOf(resource) === component);
+      const namesOf = (resourceClass: new (...rest: any[]) => Resource) =>
+        new Set(declared.filter((resource) => resource.isType(resourceClass)).map((resource) => String(resource.props.name).toLowerCase()));
+      const roles = namesOf(iam.Role);
+      const groups = namesOf(iam.Group);
+      const users = namesOf(iam.User);
+      const ofComponent = `of component "${component.name}"`;
+
+      // First what was added beside the component: names only, so a preview judges it too.
+      for (const { resource, grant } of grants) {
+        if (componentOf(resource) === component) continue;
+        const reached = [
+          ...sameNames(grant.roles, roles).map((name) => `role "${name}"`),
+          ...sameNames(grant.groups, groups).map((name) => `group "${name}"`),
+          ...sameNames(grant.users, users).map((name) => `user "${name}"`),
+        ];
+        if (reached.length > 0) {
+          reportViolation(
+            `${typeLabel(resource.type)} "${resource.name}" gives the ${reached.join(" and ")} ${ofComponent} permissions the ` +
+              `component does not: remove it (docs/permissions.md lists all that Census and Pinpoint need).`,
+            resource.urn,
+          );
+        }
+      }
+
+      // Then the component's own resources, which a transform may have changed: its policies and its group only.
+      const componentPolicyArns = new Set(declared.filter((resource) => resource.isType(iam.Policy)).map((resource) => String(resource.props.arn)));
+      const foreignTo = (resource: PolicyResource, foreign: string[]) => {
+        if (foreign.length === 0) return;
+        reportViolation(
+          `${typeLabel(resource.type)} "${resource.name}" ${ofComponent} was changed to grant ${foreign.join(", ")}, which the ` +
+            `component does not declare: remove the change (a transform of the component).`,
+          resource.urn,
+        );
+      };
+      for (const { resource, grant } of grants) {
+        if (componentOf(resource) !== component) continue;
+        foreignTo(resource, [
+          ...grant.policyArns().filter((arn) => !componentPolicyArns.has(String(arn))).map((arn) => `policy "${String(arn)}"`),
+          ...grant.intoGroups().filter((group) => !groups.has(String(group).toLowerCase())).map((group) => `membership of group "${String(group)}"`),
+        ]);
+      }
+      for (const role of declared.filter((resource) => resource.isType(iam.Role))) {
+        // After a refresh the provider lists the role's attached policies here, the component's own among them.
+        const managed = asList(role.props.managedPolicyArns).filter((arn) => !componentPolicyArns.has(String(arn)));
+        // The provider may record "no inline policy" as an entry without a document.
+        const inline = asList(role.props.inlinePolicies).filter(isRecord).filter((entry) => Boolean(entry.policy));
+        foreignTo(role, [
+          ...managed.map((arn) => `policy "${String(arn)}"`),
+          ...inline.map((entry) => `inline policy "${String(entry.name)}"`),
+        ]);
+      }
+    }
+  },
+};
+
 /** Every rule of the pack, in the order `pulumi up` reports them. */
 export const postureRules: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   publicAccessBlockComplete,
+  objectOwnershipEnforced,
   defaultEncryption,
   tlsOnlyBucketPolicy,
   lifecycleExpirationBounded,
   bucketHardeningPresent,
   noWildcardPermissions,
+  noUserPolicies,
   serviceTrustSourceAccount,
+  pinpointTrustSourceArn,
+  componentPoliciesOnly,
 ];

@@ -3,22 +3,26 @@
 // stack made with the defaults and stops one that breaks a rule; `protect` (on by default) turns an
 // update that would replace the bucket into an error until the user turns it off, yet lets a key
 // rotation through; a stack made when the default bucket name had no project in it keeps its bucket.
-import { ListAccessKeysCommand } from "@aws-sdk/client-iam";
+// The pack also stops a policy added beside the component before anything is made. A clone needs only
+// what `npm ci --omit=dev` installs; another project imports the component from the package, with the
+// pack the package ships; a refused config value or argument is one error line, without a stack trace.
+import { GetRoleCommand, ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import { GetBucketLifecycleConfigurationCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { installPacked } from "../helpers/packedPackage.js";
 import { useE2e } from "./harness.js";
-import { iacClone, type IacClone } from "./iacClone.js";
+import { iacClone, pulumiProject, type IacClone, type IacCloneOptions } from "./iacClone.js";
 
 const REGION = "us-east-2";
 const ACCOUNT = "123456789012";
 const e2e = useE2e();
 
 /** A fresh clone with a stack `prod` for a new Pinpoint project, configured as the README says. */
-async function configuredClone(config: Record<string, string> = {}): Promise<{ clone: IacClone; projectId: string }> {
+async function configuredClone(config: Record<string, string> = {}, options: IacCloneOptions = {}): Promise<{ clone: IacClone; projectId: string }> {
   await e2e.reset();
   const projectId = await e2e.createPinpointProject(REGION, "IaC");
-  const clone = iacClone(e2e);
+  const clone = iacClone(e2e, options);
   clone.ok(["stack", "init", "prod"]);
   for (const [key, value] of Object.entries({ "aws:region": REGION, pinpointProjectId: projectId, ...config })) clone.ok(["config", "set", key, value]);
   return { clone, projectId };
@@ -68,6 +72,27 @@ test("the policy pack stops an update that breaks a rule: exit 1, the rule and i
   expect(stopped.stdout).toContain(`The lifecycle configuration of bucket "${bucket}" expires objects only after 60 days`);
   expect(stopped.stdout).toContain("expiration.days between 1 and 30");
   expect(await lifecycleDays(bucket)).toBe(7);
+}, 240_000);
+
+test("the policy pack stops AmazonS3ReadOnlyAccess attached to the importer role beside the component, in the preview: nothing is made", async () => {
+  const { clone, projectId } = await configuredClone();
+  const roleName = `CensusPinpointSegmentImporter-${projectId.slice(0, 8)}`;
+  // Census's guide's advice, added by a program beside the component.
+  writeFileSync(
+    join(clone.dir, "infra/program.ts"),
+    [
+      'import * as iam from "@pulumi/aws/iam/index.js";',
+      'import { censusPinpointStack } from "./stack.js";',
+      `new iam.RolePolicyAttachment("guide-s3-read", { role: "${roleName}", policyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" });`,
+      "export default censusPinpointStack();",
+    ].join("\n"),
+  );
+
+  const stopped = clone.pulumi(["up", "--yes", "--policy-pack", "policy"]);
+  expect(stopped.status).toBe(1);
+  expect(stopped.stdout).toMatch(/\[mandatory\] +iam-component-policies-only/);
+  expect(stopped.stdout).toContain(`aws.iam.RolePolicyAttachment "guide-s3-read" gives the role "${roleName}" of component "census-pinpoint"`);
+  await expect(e2e.aws(REGION).iam.send(new GetRoleCommand({ RoleName: roleName }))).rejects.toMatchObject({ name: "NoSuchEntityException" });
 }, 240_000);
 
 test("protect (the default) turns a rename of the bucket into an error that deletes nothing; with protect false the rename goes through", async () => {
@@ -138,4 +163,64 @@ test("a default bucket name never renames an existing bucket: a stack made with 
   const upgraded = clone.pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
   expect(upgraded.status).toBe(0);
   expect(outputs(clone).stagingBucketName).toBe(oldDefault);
+}, 240_000);
+
+/** Pulumi's diagnostics hold one error, `reason`, and nothing printed has a stack trace. */
+function expectOneCleanError(run: { stdout: string; stderr: string }, reason: string): void {
+  const printed = `${run.stdout}\n${run.stderr}`;
+  // The progress display repeats the message beside the stack resource; the diagnostics list it once.
+  const diagnostics = printed.slice(printed.indexOf("Diagnostics:"));
+  expect({ errors: diagnostics.split("\n").filter((line) => /^\s*error: /.test(line)), printed }).toEqual({ errors: [expect.stringContaining(reason)], printed });
+  expect(printed).not.toMatch(/^\s+at \S/m);
+  expect(printed).not.toMatch(/unhandled exception/);
+}
+
+test("from a clone with only what `npm ci --omit=dev` installs, pulumi up works; a bad config value then stops it with one error line, no stack trace, nothing changed", async () => {
+  const { clone } = await configuredClone({}, { dependencies: "production" });
+  clone.ok(["up", "--yes", "--skip-preview"]);
+  const bucket = outputs(clone).stagingBucketName!;
+
+  clone.ok(["config", "set", "expirationDays", "0"]);
+  const refused = clone.pulumi(["up", "--yes", "--skip-preview"]);
+  expect(refused.status).not.toBe(0);
+  expectOneCleanError(refused, 'expirationDays: Expiration days must be a whole number from 1 to 3650; got "0".');
+  expect(await lifecycleDays(bucket)).toBe(7);
+}, 240_000);
+
+test("another project's program imports the component from the package (npm pack) and previews under the policy pack the package ships; a refused argument given as an output stops it with one error line, no stack trace", async () => {
+  await e2e.reset();
+  const projectId = await e2e.createPinpointProject(REGION, "Library");
+  const dir = join(e2e.home, "consumer");
+  mkdirSync(dir, { recursive: true });
+  installPacked(dir);
+  writeFileSync(join(dir, "Pulumi.yaml"), "name: consumer\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module", main: "index.js" }));
+  writeFileSync(
+    join(dir, "index.js"),
+    [
+      'import * as pulumi from "@pulumi/pulumi";',
+      'import { CensusPinpointStaging } from "census-pinpoint";',
+      "const config = new pulumi.Config();",
+      // An output, as another resource's would be.
+      'const bucketName = pulumi.output(config.require("stagingBucket"));',
+      `const staging = new CensusPinpointStaging("census", { region: "${REGION}", pinpointProjectId: config.require("projectId"), bucketName });`,
+      "export const stagingBucketName = staging.stagingBucketName;",
+    ].join("\n"),
+  );
+  const project = pulumiProject(e2e, dir, "library");
+  project.ok(["stack", "init", "dev"]);
+  for (const [key, value] of Object.entries({ "aws:region": REGION, projectId, stagingBucket: "consumer-census-staging" })) project.ok(["config", "set", key, value]);
+
+  const preview = project.pulumi(["preview", "--policy-pack", "node_modules/census-pinpoint/policy"]);
+  expect(preview.stderr).toBe("");
+  expect(preview.status).toBe(0);
+  // Loaded from the installed package, and no rule violated (some only advise in a preview, on values not known yet).
+  expect(preview.stdout).toMatch(/census-pinpoint-posture@v0\.1\.0 \(local: node_modules\/census-pinpoint\/policy\)/);
+  expect(preview.stdout).not.toMatch(/\[mandatory\]/);
+  expect(preview.stdout).toMatch(/\+ +aws:s3:Bucket +census-staging +create/);
+
+  project.ok(["config", "set", "stagingBucket", "Consumer_Staging"]);
+  const refused = project.pulumi(["preview"]);
+  expect(refused.status).not.toBe(0);
+  expectOneCleanError(refused, 'bucketName: "Consumer_Staging" is not a valid S3 bucket name');
 }, 240_000);

@@ -11,7 +11,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { Resource } from "@pulumi/pulumi";
+import type { Resource, ResourceTransformation } from "@pulumi/pulumi";
 import { installMocks, resolve, settle, type CapturedResource } from "../helpers/pulumiMocks.js";
 
 // Exported at runtime but marked @internal, so missing from the package's typings.
@@ -33,6 +33,13 @@ export interface ResourceUnderTest {
   type: string;
   name: string;
   props: Record<string, any>;
+  /** The URN of its parent (a component, or another resource); none for a child of the stack. */
+  parent?: string;
+}
+
+/** A resource the program registered, with the URN of its parent. */
+export interface ProgramResource extends CapturedResource {
+  parent?: string;
 }
 
 class NotApplicable extends Error {
@@ -41,13 +48,16 @@ class NotApplicable extends Error {
   }
 }
 
-const OPTIONS: PolicyResourceOptions = {
-  protect: false,
-  ignoreChanges: [],
-  aliases: [],
-  customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-  additionalSecretOutputs: [],
-};
+function optionsOf(resource: ResourceUnderTest): PolicyResourceOptions {
+  return {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+    ...(resource.parent === undefined ? {} : { parent: resource.parent }),
+  };
+}
 
 /** server.js isTypeOf: the class's Pulumi type token, else its `isInstance`. */
 function isTypeOf(type: string, resourceClass: unknown): boolean {
@@ -57,8 +67,14 @@ function isTypeOf(type: string, resourceClass: unknown): boolean {
   return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
 }
 
-function urnOf(resource: ResourceUnderTest): string {
-  return `urn:pulumi:test::census-pinpoint::${resource.type}::${resource.name}`;
+/**
+ * The URN the engine gives: its type part is the chain of the parents' types, as in
+ * `census-pinpoint:index:CensusPinpointStaging$aws:iam/role:Role$aws:iam/policy:Policy` (the mock
+ * monitor keeps only the last parent's type, which is why the harness builds URNs itself).
+ */
+export function urnOf(resource: { type: string; name: string; parent?: string }): string {
+  const parentTypes = resource.parent === undefined ? "" : `${resource.parent.split("::")[2]}$`;
+  return `urn:pulumi:test::census-pinpoint::${parentTypes}${resource.type}::${resource.name}`;
 }
 
 function throwNotApplicable(reason?: string): never {
@@ -79,7 +95,7 @@ export async function runResourceRule(
       props,
       urn: urnOf(resource),
       name: resource.name,
-      opts: OPTIONS,
+      opts: optionsOf(resource),
       stackTags: new Map(),
       isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
       asType: (resourceClass) => (isTypeOf(resource.type, resourceClass) ? (props as any) : undefined),
@@ -110,7 +126,7 @@ export async function runStackRule(
       props,
       urn: urnOf(resource),
       name: resource.name,
-      opts: OPTIONS,
+      opts: optionsOf(resource),
       dependencies: [],
       propertyDependencies: {},
       isType: (resourceClass: new (...rest: any[]) => Resource) => isTypeOf(resource.type, resourceClass),
@@ -118,6 +134,12 @@ export async function runStackRule(
         isTypeOf(resource.type, resourceClass) ? (props as any) : undefined,
     };
   });
+  // server.js links each resource to its parent's object when the parent is in the stack.
+  const byUrn = new Map(policyResources.map((resource) => [resource.urn, resource]));
+  for (const resource of policyResources) {
+    const parent = resource.opts.parent === undefined ? undefined : byUrn.get(resource.opts.parent);
+    if (parent !== undefined) resource.parent = parent;
+  }
   try {
     await policy.validateStack(
       {
@@ -144,21 +166,42 @@ export function isStackRule(policy: ResourceValidationPolicy | StackValidationPo
 }
 
 /** Resource rules judge the inputs the program declares. */
-export function asDeclared(resource: CapturedResource): ResourceUnderTest {
-  return { type: resource.type, name: resource.name, props: resource.inputs };
+export function asDeclared(resource: ProgramResource): ResourceUnderTest {
+  return { type: resource.type, name: resource.name, props: resource.inputs, parent: resource.parent };
 }
 
 /** Stack rules judge the outputs after the update. */
-export function asDeployed(resource: CapturedResource): ResourceUnderTest {
-  return { type: resource.type, name: resource.name, props: resource.state };
+export function asDeployed(resource: ProgramResource): ResourceUnderTest {
+  return { type: resource.type, name: resource.name, props: resource.state, parent: resource.parent };
 }
 
-/** Runs the real program (infra/stack.ts) under mocks and returns every resource it registered. */
-export async function captureProgram(config: Record<string, string>): Promise<CapturedResource[]> {
+/**
+ * Runs the program's component with the stack's config, as infra/stack.ts does, and returns every
+ * resource it registered with its parent. Mocks are not told parents, so a transformation (which
+ * Pulumi applies to the component and everything under it) records them.
+ */
+export async function captureProgram(config: Record<string, string>): Promise<ProgramResource[]> {
   const run = installMocks(config);
-  const { censusPinpointStack } = await import("../../infra/stack.js");
-  const outputs = censusPinpointStack();
-  await Promise.all(Object.values(outputs).map((output) => resolve(output)));
+  const { CensusPinpointStaging, stagingOutputs } = await import("../../infra/component.js");
+  const { readStackConfig } = await import("../../infra/config.js");
+  const { PROJECT_NAME } = await import("../../infra/names.js");
+  const registered = new Map<Resource, { type: string; name: string; parent?: Resource }>();
+  const record: ResourceTransformation = ({ resource, type, name, opts }) => {
+    registered.set(resource, { type, name, parent: opts.parent });
+    return undefined;
+  };
+  const staging = new CensusPinpointStaging(PROJECT_NAME, readStackConfig(), { transformations: [record] });
+  await Promise.all(Object.values(stagingOutputs(staging)).map((output) => resolve(output)));
   await settle();
-  return run.resources;
+  const registeredUrn = (resource: Resource): string => {
+    const { type, name, parent } = registered.get(resource)!;
+    return urnOf({ type, name, parent: parent === undefined ? undefined : registeredUrn(parent) });
+  };
+  const parentUrns = new Map(
+    [...registered.values()].map(({ type, name, parent }) => [`${type}::${name}`, parent === undefined ? undefined : registeredUrn(parent)]),
+  );
+  return run.resources.map((resource) => {
+    const parent = parentUrns.get(`${resource.type}::${resource.name}`);
+    return parent === undefined ? resource : { ...resource, parent };
+  });
 }
