@@ -41,8 +41,15 @@ function assertFreshBuild(): void {
   }
 }
 
+/**
+ * npm's cache for what the registry answers, kept in the project's own .cache: @pulumi/aws's metadata
+ * alone is tens of megabytes, and a fresh cache per run fetched it again for each Node.js leg of CI
+ * (on a loaded machine, past two minutes). npm revalidates what it holds, so "latest" stays the latest.
+ */
+export const REGISTRY_CACHE = join(REPO, ".cache", "npm-registry-tests");
+
 export function npmIn(dir: string, args: string[], env: Record<string, string>): string {
-  const result = spawnSync("npm", args, { cwd: dir, env, encoding: "utf8", timeout: 120_000 });
+  const result = spawnSync("npm", args, { cwd: dir, env, encoding: "utf8", timeout: 300_000 });
   if (result.status !== 0) throw new Error(`npm ${args.join(" ")} (in ${dir}) exited ${result.status ?? result.signal}:\n${result.stdout}\n${result.stderr}${result.error ?? ""}`);
   return result.stdout;
 }

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installPacked, npmIn, type PackedPackage } from "../helpers/packedPackage.js";
+import { installPacked, npmIn, REGISTRY_CACHE, type PackedPackage } from "../helpers/packedPackage.js";
 import { TEST_ACCOUNT_ID, TEST_PROJECT_ID, TEST_SECRET_KEY } from "../helpers/pulumiMocks.js";
 
 const KMS_KEY_ARN = `arn:aws:kms:eu-west-1:${TEST_ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -216,8 +216,9 @@ interface Lockfile {
 
 function resolveTree(dir: string, dependencies: Record<string, string>): { lock: Lockfile; pulumi: string[] } {
   writeProject(dir, { "package.json": { name: "resolved", private: true, dependencies } });
-  npmIn(dir, ["install", "--package-lock-only", "--ignore-scripts"], packed.npmEnv);
-  const tree = JSON.parse(npmIn(dir, ["ls", "@pulumi/pulumi", "--all", "--json", "--package-lock-only"], packed.npmEnv)) as LsNode;
+  const env = { ...packed.npmEnv, npm_config_cache: REGISTRY_CACHE };
+  npmIn(dir, ["install", "--package-lock-only", "--ignore-scripts"], env);
+  const tree = JSON.parse(npmIn(dir, ["ls", "@pulumi/pulumi", "--all", "--json", "--package-lock-only"], env)) as LsNode;
   return { lock: JSON.parse(readFileSync(join(dir, "package-lock.json"), "utf8")), pulumi: versionsOf(tree, "@pulumi/pulumi") };
 }
 
@@ -230,7 +231,7 @@ test("a project on the newest @pulumi/pulumi and @pulumi/aws gets one copy of ea
   // npm ls: the project's, @pulumi/aws's and census-pinpoint's edges all reach that one version.
   expect(new Set(pulumi)).toEqual(new Set([lock.packages["node_modules/@pulumi/pulumi"]!.version]));
   expect(pulumi.length).toBeGreaterThanOrEqual(3);
-}, 120_000);
+}, 600_000);
 
 test("installed on its own (what `npm install -g census-pinpoint` does), the CLI gets its peers @pulumi/pulumi and @pulumi/aws beside it, of a version for this Node.js (network: npm registry)", () => {
   const { lock } = resolveTree(join(root, "alone"), { "census-pinpoint": `file:${packed.tarball}` });
@@ -241,4 +242,4 @@ test("installed on its own (what `npm install -g census-pinpoint` does), the CLI
   // Pulumi states its floor as ">=<major>"; npm prefers the newest release whose engines this Node.js meets.
   const floor = /^>=\s*(\d+)/.exec(sdk!.engines?.node ?? ">=0");
   expect(Number(floor?.[1])).toBeLessThanOrEqual(Number(process.versions.node.split(".")[0]));
-}, 120_000);
+}, 600_000);
