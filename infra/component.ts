@@ -14,7 +14,8 @@ import {
   resourceTags,
   stagingBucketResourceName,
 } from "./names.js";
-import { censusAccessPolicy, importerRolePolicy, importerTrustPolicy, stagingBucketPolicy } from "./policies.js";
+import { censusAccessPolicy, importerRolePolicy, stagingBucketPolicy } from "./policies.js";
+import { importerTrustPolicy } from "./trustPolicy.js";
 import { checkedWhenKnown, plainValue, refusing } from "./arguments.js";
 import { bucketNameWarning, validateBucketName, validateIamName, validateKmsKeyAccount, validateKmsKeyArn, validateStagingInputs } from "./validation.js";
 
@@ -275,7 +276,8 @@ export class CensusPinpointStaging extends pulumi.ComponentResource {
 }
 
 /**
- * The stack outputs, by the names DESIGN.md fixes (the first six are Census's form fields).
+ * The stack outputs, by the names README.md documents under "Outputs" (users' IaC repos read them;
+ * the first six are Census's form fields).
  * `previousAccessKeyId` is there only during a key rotation: the engine warns on every run about a
  * stack output that is undefined.
  */

@@ -4,7 +4,7 @@ import { refusing } from "./arguments.js";
 import { PROJECT_NAME } from "./names.js";
 import { validateAccessKeyGeneration, validateExpirationDays, validateKeepPreviousAccessKey } from "./validation.js";
 
-/** Stack config keys of the `census-pinpoint` namespace (DESIGN.md), besides `aws:region`. */
+/** Stack config keys of the `census-pinpoint` namespace (README.md, "With `pulumi up`"), besides `aws:region`. */
 const CONFIG_KEYS = [
   "pinpointProjectId",
   "bucketName",
@@ -20,7 +20,7 @@ const CONFIG_KEYS = [
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Reads the stack's config into component args; the component validates them. */
-export function readStackConfig(): CensusPinpointStagingArgs {
+export function stagingArgsFromConfig(): CensusPinpointStagingArgs {
   const config = new pulumi.Config(PROJECT_NAME);
   return {
     region: new pulumi.Config("aws").require("region"),

@@ -15,14 +15,8 @@ import {
   PROJECT_NAME,
   resourceTags,
 } from "./names.js";
-import {
-  censusAccessPolicy,
-  iamRoleArn,
-  importerRolePolicy,
-  importerTrustPolicy,
-  stagingBucketPolicy,
-  type PolicyDocument,
-} from "./policies.js";
+import { censusAccessPolicy, iamRoleArn, importerRolePolicy, stagingBucketPolicy, type PolicyDocument } from "./policies.js";
+import { importerTrustPolicy } from "./trustPolicy.js";
 import type { Partition, PinpointRegion } from "./regions.js";
 import { validateStagingInputs, type StagingInputs } from "./validation.js";
 

@@ -1,7 +1,7 @@
 /**
- * Every IAM and bucket policy document the stack creates, as pure functions. The component, the tests
- * (IAM simulation), `docs/permissions.md` and the wizard's offline `plan` all call these, so what is
- * reviewed is what is deployed.
+ * Every IAM and bucket policy document the stack creates, as pure functions (the importer role's
+ * trust policy is in trustPolicy.ts). The component, the tests (IAM simulation), `docs/permissions.md`
+ * and the wizard's offline `plan` all call these, so what is reviewed is what is deployed.
  */
 import { PARTITION_DNS_SUFFIX, type Partition } from "./regions.js";
 
@@ -117,37 +117,6 @@ function kmsThroughS3ForBucket(scope: Pick<BucketScope, "partition" | "region" |
 
 export function iamRoleArn(partition: Partition, accountId: string, roleName: string): string {
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
-}
-
-/**
- * Trust policy of the importer role. The SourceAccount/SourceArn conditions stop another account's
- * Pinpoint project, or another project of this account, from using this role (confused deputy);
- * Census's own guide omitted them. No external ID: AWS deprecated them for Pinpoint roles.
- *
- * AWS documents the project's ARN, `apps/<application-id>`, under ArnLike for import roles
- * (https://docs.aws.amazon.com/pinpoint/latest/developerguide/permissions-import-segment.html). Pinpoint
- * presents resources under a project as SourceArn elsewhere (a campaign's ARN when it invokes Lambda:
- * https://docs.aws.amazon.com/pinpoint/latest/developerguide/segments-dynamic.html), so an import job's
- * ARN, `apps/<id>/jobs/import/<job>`, is possible: `apps/<id>/*` admits it. Never `apps/<id>*`, which
- * would also admit every project whose ID starts with this one's.
- */
-export function importerTrustPolicy(scope: ProjectScope): PolicyDocument {
-  const appArn = pinpointAppArn(scope);
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "PinpointImportsForThisProjectOnly",
-        Effect: "Allow",
-        Principal: { Service: PINPOINT_SERVICE_PRINCIPAL },
-        Action: "sts:AssumeRole",
-        Condition: {
-          StringEquals: { "aws:SourceAccount": scope.accountId },
-          ArnLike: { "aws:SourceArn": [appArn, `${appArn}/*`] },
-        },
-      },
-    ],
-  };
 }
 
 /** What Pinpoint may do with the role during an import: read the staged files, nothing else. */

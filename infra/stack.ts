@@ -1,5 +1,5 @@
 import { CensusPinpointStaging, stagingOutputs, type CensusPinpointStagingArgs, type StagingOutputs } from "./component.js";
-import { readStackConfig } from "./config.js";
+import { stagingArgsFromConfig } from "./config.js";
 import { PROJECT_NAME } from "./names.js";
 
 /**
@@ -8,5 +8,5 @@ import { PROJECT_NAME } from "./names.js";
  * config: the wizard previews a change before writing it into the config.
  */
 export function censusPinpointStack(overrides: Partial<CensusPinpointStagingArgs> = {}): StagingOutputs {
-  return stagingOutputs(new CensusPinpointStaging(PROJECT_NAME, { ...readStackConfig(), ...overrides }));
+  return stagingOutputs(new CensusPinpointStaging(PROJECT_NAME, { ...stagingArgsFromConfig(), ...overrides }));
 }

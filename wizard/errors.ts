@@ -1,7 +1,7 @@
 /**
  * Every failure the CLI reports is one of these typed errors; `exitCodeFor` is the one place that maps
- * errors to exit codes (DESIGN.md). Messages say what happened and what to do, and never contain a
- * secret.
+ * errors to exit codes (listed in `census-pinpoint --help` and README.md). Messages say what happened
+ * and what to do, and never contain a secret.
  */
 import { InvalidInputError } from "../infra/validation.js";
 

@@ -1,8 +1,9 @@
 // docs/permissions.md is generated from the policy builders; these tests keep the committed file, the
 // explanations and the builders in step.
 import { existsSync, readFileSync } from "node:fs";
-import { renderPermissionsDoc, STATEMENT_EXPLANATIONS, type PolicyKey, type StatementExplanations } from "../../infra/docs/permissionsDoc.js";
-import { censusAccessPolicy, importerRolePolicy, importerTrustPolicy, tlsOnlyBucketPolicy, type CensusAccessScope } from "../../infra/policies.js";
+import { renderPermissionsDoc, STATEMENT_EXPLANATIONS, type PolicyKey, type StatementExplanations } from "../../scripts/permissionsDoc.js";
+import { censusAccessPolicy, importerRolePolicy, tlsOnlyBucketPolicy, type CensusAccessScope } from "../../infra/policies.js";
+import { importerTrustPolicy } from "../../infra/trustPolicy.js";
 
 const DOC = new URL("../../docs/permissions.md", import.meta.url);
 const REGENERATE = "npm run docs";

@@ -16,7 +16,8 @@ import {
 } from "@aws-sdk/client-iam";
 import { CreateAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
 import { CreateBucketCommand, ListObjectsV2Command, S3Client, type BucketLocationConstraint } from "@aws-sdk/client-s3";
-import { censusAccessPolicy, iamRoleArn, importerRolePolicy, importerTrustPolicy } from "../../infra/policies.js";
+import { censusAccessPolicy, iamRoleArn, importerRolePolicy } from "../../infra/policies.js";
+import { importerTrustPolicy } from "../../infra/trustPolicy.js";
 import type { PinpointRegion } from "../../infra/regions.js";
 import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID } from "./moto.js";
 

@@ -245,7 +245,7 @@ describe("custom names from config", () => {
 });
 
 describe("stack outputs", () => {
-  test("are exactly the names DESIGN.md fixes, with the values Census needs", () => {
+  test("are exactly the names README.md documents, with the values Census needs", () => {
     const values = Object.fromEntries(Object.entries(defaults.outputs).map(([name, output]) => [name, output.value]));
     expect(values).toEqual({
       accessKeyId: TEST_ACCESS_KEY_ID,

@@ -130,7 +130,7 @@ interface Row {
 
 const row = (setup: Setup, name: string, expected: Expected, build: (s: Stack) => Simulation): Row => ({ name, setup, build, expected });
 
-// The Pinpoint actions AWS-REFERENCE.md says Census needs, each on the resource type it acts on.
+// The Pinpoint actions AWS documents that Census needs, each on the resource type it acts on.
 const censusPinpointCalls: [string, (s: Stack) => string][] = [
   ["GetApp", (s) => s.appArn],
   ["CreateImportJob", (s) => s.appArn],

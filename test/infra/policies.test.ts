@@ -1,15 +1,7 @@
 // The pure policy builders: what each document grants, and that IAM would accept it (unique Sids,
 // size limits). Semantics under evaluation are in iamSimulation.test.ts.
-import {
-  censusAccessPolicy,
-  importerRolePolicy,
-  importerTrustPolicy,
-  stagingBucketPolicy,
-  tlsOnlyBucketPolicy,
-  type CensusAccessScope,
-  type PolicyDocument,
-  type PolicyStatement,
-} from "../../infra/policies.js";
+import { censusAccessPolicy, importerRolePolicy, stagingBucketPolicy, tlsOnlyBucketPolicy, type CensusAccessScope, type PolicyDocument, type PolicyStatement } from "../../infra/policies.js";
+import { importerTrustPolicy } from "../../infra/trustPolicy.js";
 
 const ACCOUNT = "123456789012";
 const PROJECT = "0123456789abcdef0123456789abcdef";
@@ -32,7 +24,7 @@ const grantsOf = (document: PolicyDocument, action: string): PolicyStatement[] =
 const iamSize = (document: PolicyDocument) => JSON.stringify(document).length;
 
 describe("Census access policy", () => {
-  // The list in AWS-REFERENCE.md, not the module's constant, so dropping an action is caught.
+  // The list AWS documents for Census's Pinpoint connection, not the module's constant, so dropping an action is caught.
   test.each([
     "GetApp",
     "CreateImportJob",

@@ -3,7 +3,7 @@
 import { IAMServiceException } from "@aws-sdk/client-iam";
 import { S3ServiceException } from "@aws-sdk/client-s3";
 import { STSServiceException } from "@aws-sdk/client-sts";
-import { toCliError, type AwsCallContext } from "../../wizard/aws/awsErrors.js";
+import { awsFailureToCliError, type AwsCallContext } from "../../wizard/aws/awsErrors.js";
 import { AWS_CALL_LIMITS } from "../../wizard/aws/clients.js";
 import { getCallerIdentity } from "../../wizard/aws/identity.js";
 import { AwsCredentialsError, AwsRequestError, EXIT, exitCodeFor, UsageError } from "../../wizard/errors.js";
@@ -18,7 +18,7 @@ function serviceError(Exception: typeof IAMServiceException | typeof STSServiceE
 
 describe("AccessDenied", () => {
   test("names the principal, the action, the resource and why, from AWS's message", () => {
-    const error = toCliError(
+    const error = awsFailureToCliError(
       serviceError(
         IAMServiceException,
         "AccessDenied",
@@ -37,7 +37,7 @@ describe("AccessDenied", () => {
   });
 
   test("an explicit deny in a service control policy is kept", () => {
-    const error = toCliError(
+    const error = awsFailureToCliError(
       serviceError(IAMServiceException, "AccessDenied", 403, "User: arn:aws:sts::123456789012:assumed-role/Admin/me is not authorized to perform: iam:CreateUser with an explicit deny in a service control policy"),
       { ...iamContext, operation: "CreateUser", permission: "iam:CreateUser" },
     );
@@ -47,7 +47,7 @@ describe("AccessDenied", () => {
   });
 
   test("a bare 403 (HEAD has no body) falls back to the operation's permission and the caller's profile", () => {
-    const error = toCliError(serviceError(S3ServiceException, "Forbidden", 403, "UnknownError"), {
+    const error = awsFailureToCliError(serviceError(S3ServiceException, "Forbidden", 403, "UnknownError"), {
       target: { region: "eu-west-1", profile: "staging" },
       service: "S3",
       operation: "HeadBucket",
@@ -62,7 +62,7 @@ describe("credentials", () => {
   test.each(["ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException"])(
     "%s: AwsCredentialsError pointing at --profile, AWS_PROFILE and aws sso login",
     (code) => {
-      const error = toCliError(serviceError(STSServiceException, code, 403, "The security token included in the request is expired"), {
+      const error = awsFailureToCliError(serviceError(STSServiceException, code, 403, "The security token included in the request is expired"), {
         target: { region: "us-east-1", profile: "dev" },
         service: "STS",
         operation: "GetCallerIdentity",
@@ -78,7 +78,7 @@ describe("credentials", () => {
     const sso = Object.assign(new Error("The SSO session associated with this profile has expired. To refresh this SSO session run 'aws sso login' with the corresponding profile."), {
       name: "CredentialsProviderError",
     });
-    const error = toCliError(sso, { target: { region: "us-east-1", profile: "sso-dev" }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity" });
+    const error = awsFailureToCliError(sso, { target: { region: "us-east-1", profile: "sso-dev" }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity" });
     expect(error).toBeInstanceOf(AwsCredentialsError);
     expect(error.message).toBe(
       `Could not load AWS credentials for profile "sso-dev": The SSO session associated with this profile has expired. To refresh this SSO session run 'aws sso login' with the corresponding profile.`,
@@ -87,7 +87,7 @@ describe("credentials", () => {
   });
 
   test("a token that cannot be refreshed (TokenProviderError) is a credentials problem too", () => {
-    const error = toCliError(Object.assign(new Error("Token is expired. To refresh this SSO session run 'aws sso login'."), { name: "TokenProviderError" }), iamContext);
+    const error = awsFailureToCliError(Object.assign(new Error("Token is expired. To refresh this SSO session run 'aws sso login'."), { name: "TokenProviderError" }), iamContext);
     expect(error).toBeInstanceOf(AwsCredentialsError);
   });
 
@@ -100,7 +100,7 @@ describe("credentials", () => {
       403,
       `signed with ${DUMMY_CREDENTIALS.secretAccessKey} and ${sessionToken}; also ${otherSecret}`,
     );
-    const error = toCliError(leaky, {
+    const error = awsFailureToCliError(leaky, {
       target: { region: "us-east-1", credentials: { ...DUMMY_CREDENTIALS, sessionToken } },
       service: "STS",
       operation: "GetCallerIdentity",
@@ -115,7 +115,7 @@ describe("credentials", () => {
 describe("other failures", () => {
   test("a timeout names the region's endpoint when none is configured", () => {
     const timeout = Object.assign(new Error("socket hang"), { name: "TimeoutError", $metadata: { attempts: 3 } });
-    const error = toCliError(timeout, { target: { region: "eu-west-1" }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity", env: {} });
+    const error = awsFailureToCliError(timeout, { target: { region: "eu-west-1" }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity", env: {} });
     expect(error).toBeInstanceOf(AwsRequestError);
     expect(error.message).toBe("Could not reach the AWS STS endpoint in eu-west-1 for STS GetCallerIdentity: no answer within 5 s (tried 3 times).");
     expect(error.hint).toContain("AWS_ENDPOINT_URL");
@@ -123,19 +123,19 @@ describe("other failures", () => {
 
   test("an unknown host names the host", () => {
     const dns = Object.assign(new Error("getaddrinfo ENOTFOUND sts.eu-west-1.amazonaws.com"), { code: "ENOTFOUND", hostname: "sts.eu-west-1.amazonaws.com" });
-    const error = toCliError(dns, { target: { region: "eu-west-1" }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity", env: {} });
+    const error = awsFailureToCliError(dns, { target: { region: "eu-west-1" }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity", env: {} });
     expect(error.message).toBe("Could not reach the AWS STS endpoint in eu-west-1 for STS GetCallerIdentity: host name not found (sts.eu-west-1.amazonaws.com).");
   });
 
   test("a service error keeps AWS's code and status", () => {
-    const error = toCliError(serviceError(IAMServiceException, "EntityAlreadyExists", 409, "Role with name X already exists."), iamContext);
+    const error = awsFailureToCliError(serviceError(IAMServiceException, "EntityAlreadyExists", 409, "Role with name X already exists."), iamContext);
     expect(error).toBeInstanceOf(AwsRequestError);
     expect(error.message).toBe("IAM CreateRole failed: Role with name X already exists (EntityAlreadyExists, HTTP 409).");
   });
 
   test("a CliError passes through", () => {
     const usage = new UsageError("bad");
-    expect(toCliError(usage, iamContext)).toBe(usage);
+    expect(awsFailureToCliError(usage, iamContext)).toBe(usage);
   });
 });
 

@@ -6,7 +6,7 @@ import { CreateBucketCommand, HeadBucketCommand, S3Client, S3ServiceException } 
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { bucketAvailability, bucketTakenMessage } from "../../wizard/aws/bucket.js";
 import { AwsCredentialsError, AwsRequestError } from "../../wizard/errors.js";
-import type { AwsTarget } from "../../wizard/setupInputs.js";
+import type { AwsTarget } from "../../wizard/aws/target.js";
 import { DUMMY_CREDENTIALS, freePort, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
 
 const REGION = "eu-west-1";

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DOCTOR_HINT } from "../../wizard/commands/setupPreflight.js";
+import { DOCTOR_HINT } from "../../wizard/setup/preflight.js";
 import { EXIT } from "../../wizard/errors.js";
 import type { DoctorReport } from "../../wizard/doctor/report.js";
 import { lastErrorLine, runCli } from "../helpers/cliIo.js";

@@ -19,7 +19,7 @@ import {
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { censusGroupName, censusPolicyName, importerPolicyName } from "../../infra/names.js";
 import { findLeftovers, type LeftoverCheck, type RecordedResources } from "../../wizard/aws/leftovers.js";
-import type { AwsTarget } from "../../wizard/setupInputs.js";
+import type { AwsTarget } from "../../wizard/aws/target.js";
 import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto, writeAwsProfiles } from "../helpers/moto.js";
 
 const REGION = "eu-west-1";

@@ -15,7 +15,7 @@ import {
 import { censusGroupName, censusPolicyName } from "../../infra/names.js";
 import { extraAccessOf } from "../../wizard/aws/userAccess.js";
 import { recordedAccess, type StackState } from "../../wizard/pulumi/stackState.js";
-import type { AwsTarget } from "../../wizard/setupInputs.js";
+import type { AwsTarget } from "../../wizard/aws/target.js";
 import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
 
 const admin: AwsTarget = { region: "eu-west-1", credentials: DUMMY_CREDENTIALS };

@@ -183,14 +183,14 @@ export function asDeployed(resource: ProgramResource): ResourceUnderTest {
 export async function captureProgram(config: Record<string, string>): Promise<ProgramResource[]> {
   const run = installMocks(config);
   const { CensusPinpointStaging, stagingOutputs } = await import("../../infra/component.js");
-  const { readStackConfig } = await import("../../infra/config.js");
+  const { stagingArgsFromConfig } = await import("../../infra/config.js");
   const { PROJECT_NAME } = await import("../../infra/names.js");
   const registered = new Map<Resource, { type: string; name: string; parent?: Resource }>();
   const record: ResourceTransformation = ({ resource, type, name, opts }) => {
     registered.set(resource, { type, name, parent: opts.parent });
     return undefined;
   };
-  const staging = new CensusPinpointStaging(PROJECT_NAME, readStackConfig(), { transformations: [record] });
+  const staging = new CensusPinpointStaging(PROJECT_NAME, stagingArgsFromConfig(), { transformations: [record] });
   await Promise.all(Object.values(stagingOutputs(staging)).map((output) => resolve(output)));
   await settle();
   const registeredUrn = (resource: Resource): string => {

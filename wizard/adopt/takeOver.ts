@@ -5,7 +5,8 @@
 import type { CensusValues } from "../censusValues.js";
 import type { ParsedFlags } from "../cli.js";
 import type { ProgressReporter } from "../progress.js";
-import type { AwsTarget, SetupInputs } from "../setupInputs.js";
+import type { SetupInputs } from "../setup/inputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { readExistingBucket } from "../aws/existingBucket.js";
 import { flagText } from "../commands/flags.js";
 import { checkAdoptable, type Adoption } from "./adoptableBucket.js";

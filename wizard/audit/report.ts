@@ -5,7 +5,7 @@
  */
 import type { PinpointRegion } from "../../infra/regions.js";
 import type { ProgressReporter } from "../progress.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 
 /** Ordered worst first; the report lists findings in this order. */
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;

@@ -3,12 +3,13 @@
  * (Amazon Pinpoint, for this account and project only), and every policy that reaches it, measured
  * against what Pinpoint needs of it: reading the staging bucket. Read-only.
  */
-import { importerRolePolicy, importerTrustPolicy, pinpointAppArn, PINPOINT_SERVICE_PRINCIPAL } from "../../infra/policies.js";
+import { importerRolePolicy, pinpointAppArn, PINPOINT_SERVICE_PRINCIPAL } from "../../infra/policies.js";
+import { importerTrustPolicy } from "../../infra/trustPolicy.js";
 import { countBuckets } from "../aws/bucketCount.js";
 import { readRole } from "../aws/iamPrincipals.js";
 import { policiesOf, type PrincipalPolicy } from "../aws/principalPolicies.js";
 import { CliError } from "../errors.js";
-import { analyzeTrustPolicy } from "../verify/trustPolicy.js";
+import { analyzeTrustPolicy } from "../verify/trustConditions.js";
 import { describePolicy, findingMethod, fullAdministratorInCustomerPolicy, policyLabel, reachesOf, statementEvidence } from "./grantWords.js";
 import { grantsBeyondNeed, missingImporterNeeds, auditScopeOf, type AuditScope, type Grant, type GrantContext } from "./policyGrants.js";
 import type { NamedPolicy } from "./policyEvaluation.js";

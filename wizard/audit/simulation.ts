@@ -7,7 +7,7 @@
  */
 import { IAMClient, paginateSimulatePrincipalPolicy, type EvaluationResult } from "@aws-sdk/client-iam";
 import { awsClientConfig } from "../aws/clients.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { adminSkipReason } from "../verify/adminAccess.js";
 import type { AccessRequest } from "./policyEvaluation.js";
 import { probeKey, type Grant, type ProbeVerdicts } from "./policyGrants.js";

@@ -1,7 +1,7 @@
 /** A user's access keys as IAM records them, and when each was last used: what a key rotation checks before deleting one. */
 import { GetAccessKeyLastUsedCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
-import type { AwsTarget } from "../setupInputs.js";
-import { toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
 export interface AccessKeyRecord {
@@ -27,7 +27,7 @@ async function withIam<T>(target: AwsTarget, operation: string, send: (iam: IAMC
   try {
     return await send(iam);
   } catch (error) {
-    throw toCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
   } finally {
     iam.destroy();
   }

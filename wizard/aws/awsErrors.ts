@@ -6,7 +6,7 @@
  */
 import { AwsCredentialsError, AwsRequestError, CliError } from "../errors.js";
 import { redactSecrets } from "../redact.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "./target.js";
 import { AWS_CALL_LIMITS, describeEndpoint, type AwsService } from "./clients.js";
 import type { AwsProfileFiles, MissingProfile } from "./configuredRegion.js";
 
@@ -221,7 +221,7 @@ const CHOOSE_CREDENTIALS_HINT =
   "Choose credentials with --profile <name> or AWS_PROFILE (or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); for an IAM Identity Center (SSO) profile, sign in first with `aws sso login --profile <name>`.";
 
 /** The one mapping from an SDK failure to the CLI's errors. A CliError passes through unchanged. */
-export function toCliError(error: unknown, context: AwsCallContext): CliError {
+export function awsFailureToCliError(error: unknown, context: AwsCallContext): CliError {
   if (error instanceof CliError) return error;
   const { target, service, operation } = context;
   const failure = classifyAwsError(error, target);

@@ -7,8 +7,8 @@
 import { HeadBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { defaultBucketName } from "../../infra/names.js";
 import type { PinpointRegion } from "../../infra/regions.js";
-import type { AwsTarget } from "../setupInputs.js";
-import { toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
 /** `region` is where the bucket lives, when S3 said so. */
@@ -38,7 +38,7 @@ async function headBucket(target: AwsTarget, bucketName: string): Promise<HeadAn
       case 400:
         if (region && region !== target.region) return { status: "elsewhere", region };
     }
-    throw toCliError(error, { target, service: "S3", operation: "HeadBucket", permission: "s3:ListBucket" });
+    throw awsFailureToCliError(error, { target, service: "S3", operation: "HeadBucket", permission: "s3:ListBucket" });
   } finally {
     client.destroy();
   }
@@ -70,7 +70,7 @@ export async function countObjects(target: AwsTarget, bucketName: string): Promi
     const { KeyCount, IsTruncated } = await client.send(new ListObjectsV2Command({ Bucket: bucketName, MaxKeys: 1000 }));
     return { count: KeyCount ?? 0, more: IsTruncated === true };
   } catch (error) {
-    throw toCliError(error, { target, service: "S3", operation: "ListObjectsV2", permission: "s3:ListBucket" });
+    throw awsFailureToCliError(error, { target, service: "S3", operation: "ListObjectsV2", permission: "s3:ListBucket" });
   } finally {
     client.destroy();
   }

@@ -1,6 +1,6 @@
 /** How many buckets the account has: the audit's measure of what "every bucket" means. */
 import { paginateListBuckets, S3Client } from "@aws-sdk/client-s3";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "./target.js";
 import { awsClientConfig } from "./clients.js";
 
 /**

@@ -16,8 +16,8 @@ import {
   type PublicAccessBlockConfiguration,
   type ServerSideEncryptionRule,
 } from "@aws-sdk/client-s3";
-import type { AwsTarget } from "../setupInputs.js";
-import { classifyAwsError, toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { classifyAwsError, awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
 /** `value` undefined: the bucket has no such configuration. */
@@ -50,7 +50,7 @@ async function readSetting<T>(client: S3Client, target: AwsTarget, reading: Read
     if (code === reading.absent) return { read: true, value: undefined };
     const failure = classifyAwsError(error, target);
     if (failure.kind === "access-denied") return { read: false, operation, permission, detail: failure.detail };
-    throw toCliError(error, { target, service: "S3", operation, permission });
+    throw awsFailureToCliError(error, { target, service: "S3", operation, permission });
   }
 }
 

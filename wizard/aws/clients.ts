@@ -4,7 +4,7 @@
  * SDK packages it uses.
  */
 import { fromIni } from "@aws-sdk/credential-provider-ini";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "./target.js";
 
 export type AwsService = "STS" | "S3" | "IAM" | "Pinpoint";
 

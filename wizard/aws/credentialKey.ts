@@ -4,8 +4,8 @@
  * its last use is exactly what the user must see.
  */
 import { STSClient } from "@aws-sdk/client-sts";
-import type { AwsTarget } from "../setupInputs.js";
-import { missingProfileError, toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { missingProfileError, awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 import { missingProfile, readAwsProfiles } from "./configuredRegion.js";
 
@@ -21,7 +21,7 @@ export async function credentialsAccessKeyId(target: AwsTarget, env: NodeJS.Proc
       const missing = missingProfile(files, target.profile);
       if (missing) throw missingProfileError(files, target.profile, missing);
     }
-    throw toCliError(error, { target, service: "STS", operation: "credential lookup", permission: "sts:GetCallerIdentity", env });
+    throw awsFailureToCliError(error, { target, service: "STS", operation: "credential lookup", permission: "sts:GetCallerIdentity", env });
   } finally {
     client.destroy();
   }

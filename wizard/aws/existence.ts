@@ -3,8 +3,8 @@
  * bucket or IAM name, a policy ARN): for the cases where the stack's state cannot say.
  */
 import { GetGroupCommand, GetPolicyCommand, GetRoleCommand, GetUserCommand, IAMClient } from "@aws-sdk/client-iam";
-import type { AwsTarget } from "../setupInputs.js";
-import { toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { awsFailureToCliError } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
 import { awsClientConfig } from "./clients.js";
 import { NAMED_TYPES, type NamedType } from "./namedTypes.js";
@@ -28,7 +28,7 @@ async function iamLookup<T>(target: AwsTarget, operation: string, command: objec
     return (await iam.send(command as never)) as T;
   } catch (error) {
     if (isNoSuchEntity(error)) return undefined;
-    throw toCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
   } finally {
     iam.destroy();
   }

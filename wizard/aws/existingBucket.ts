@@ -5,7 +5,7 @@
  */
 import type { LifecycleRule } from "@aws-sdk/client-s3";
 import { AwsCredentialsError } from "../errors.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "./target.js";
 import { bucketAvailability, countObjects } from "./bucket.js";
 import { coversEveryObject, readBucketSettings, type SettingRead } from "./bucketSettings.js";
 import { nameHolder } from "./nameHolders.js";

@@ -4,8 +4,8 @@
  * suggested about it.
  */
 import { GetLoginProfileCommand, GetRoleCommand, GetUserCommand, IAMClient, paginateListMFADevices } from "@aws-sdk/client-iam";
-import type { AwsTarget } from "../setupInputs.js";
-import { toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 import { parseIamDocument } from "./principalPolicies.js";
 
@@ -29,7 +29,7 @@ function isNoSuchEntity(error: unknown): boolean {
 async function withIam<T>(target: AwsTarget, env: NodeJS.ProcessEnv | undefined, use: (iam: IAMClient, fail: (operation: string, error: unknown) => never) => Promise<T>): Promise<T> {
   const iam = new IAMClient(awsClientConfig(target, "IAM", env));
   const fail = (operation: string, error: unknown): never => {
-    throw toCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}`, env });
+    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}`, env });
   };
   try {
     return await use(iam, fail);

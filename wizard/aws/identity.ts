@@ -1,8 +1,8 @@
 /** Who the CLI is acting as: the first AWS call of every command, so credential problems surface here. */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "./target.js";
 import { CliError } from "../errors.js";
-import { classifyAwsError, missingProfileError, toCliError } from "./awsErrors.js";
+import { classifyAwsError, missingProfileError, awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig, configuredEndpoint } from "./clients.js";
 import { missingProfile, readAwsProfiles } from "./configuredRegion.js";
 
@@ -26,7 +26,7 @@ export async function getCallerIdentity(target: AwsTarget, options: { signal?: A
     return { accountId: Account, arn: Arn, userId: UserId };
   } catch (error) {
     const cause = await credentialsCause(error, target);
-    const failure = toCliError(cause.error, { target: cause.target, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity" });
+    const failure = awsFailureToCliError(cause.error, { target: cause.target, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity" });
     if (sameInEveryRegion(cause.error, cause.target)) REGION_INDEPENDENT.add(failure);
     throw failure;
   } finally {

@@ -7,7 +7,7 @@
  */
 import { GetAccessKeyLastUsedCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AwsCredentialsError } from "../errors.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "./target.js";
 import { accessKeysOf } from "./accessKeys.js";
 import { awsClientConfig } from "./clients.js";
 import { getCallerIdentity, profileClient } from "./identity.js";

@@ -24,8 +24,8 @@ import {
   ListUserPoliciesCommand,
 } from "@aws-sdk/client-iam";
 import { AwsCredentialsError, CliError } from "../errors.js";
-import type { AwsTarget } from "../setupInputs.js";
-import { toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { awsFailureToCliError } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
 import { awsClientConfig } from "./clients.js";
 
@@ -101,7 +101,7 @@ function iamChecks(target: AwsTarget, env: NodeJS.ProcessEnv, cli: (...args: str
     try {
       return await send();
     } catch (error) {
-      throw toCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}`, env });
+      throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}`, env });
     }
   };
   /** False when IAM has no such entity. */

@@ -18,9 +18,9 @@ import {
   paginateListUserTags,
   RemoveRoleFromInstanceProfileCommand,
 } from "@aws-sdk/client-iam";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "./target.js";
 import type { KeyLastUse } from "./accessKeys.js";
-import { toCliError } from "./awsErrors.js";
+import { awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
 export interface LegacyKey {
@@ -67,7 +67,7 @@ async function withIam<T>(target: AwsTarget, env: NodeJS.ProcessEnv, run: (iam: 
   try {
     return await run(iam, (next) => (operation = next));
   } catch (error) {
-    throw toCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}`, env });
+    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}`, env });
   } finally {
     iam.destroy();
   }

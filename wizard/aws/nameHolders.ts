@@ -6,8 +6,8 @@
 import { GetBucketTaggingCommand, S3Client } from "@aws-sdk/client-s3";
 import { IAMClient, ListPolicyTagsCommand, ListRoleTagsCommand, ListUserTagsCommand } from "@aws-sdk/client-iam";
 import { MANAGED_BY_TAG } from "../../infra/names.js";
-import type { AwsTarget } from "../setupInputs.js";
-import { toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { awsFailureToCliError } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
 import { awsClientConfig } from "./clients.js";
 import { existsInAccount } from "./existence.js";
@@ -32,7 +32,7 @@ async function bucketTags(target: AwsTarget, bucket: string, region: string | un
     return (await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }))).TagSet;
   } catch (error) {
     if ((error as { name?: string }).name === "NoSuchTagSet") return undefined;
-    throw toCliError(error, { target, service: "S3", operation: "GetBucketTagging", permission: "s3:GetBucketTagging" });
+    throw awsFailureToCliError(error, { target, service: "S3", operation: "GetBucketTagging", permission: "s3:GetBucketTagging" });
   } finally {
     s3.destroy();
   }
@@ -52,7 +52,7 @@ async function iamTags(target: AwsTarget, type: NamedType, id: string): Promise<
   try {
     return ((await iam.send(lookup.command(id) as never)) as { Tags?: Tag[] }).Tags;
   } catch (error) {
-    throw toCliError(error, { target, service: "IAM", operation: lookup.operation, permission: `iam:${lookup.operation}` });
+    throw awsFailureToCliError(error, { target, service: "IAM", operation: lookup.operation, permission: `iam:${lookup.operation}` });
   } finally {
     iam.destroy();
   }

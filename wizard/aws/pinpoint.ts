@@ -7,8 +7,8 @@
  * call can work either.
  */
 import { GetAppCommand, GetAppsCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
-import type { AwsTarget } from "../setupInputs.js";
-import { type AwsFailure, classifyAwsError, toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { type AwsFailure, classifyAwsError, awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig, configuredEndpoint, describeEndpoint } from "./clients.js";
 
 export interface PinpointProject {
@@ -54,7 +54,7 @@ function unavailable(error: unknown, target: AwsTarget, operation: "GetApps" | "
   const failure = classifyAwsError(error, target);
   const detail = oneLine(failure.detail);
   if (failure.kind === "no-credentials" || failure.kind === "rejected-credentials") {
-    throw toCliError(error, { target, service: "Pinpoint", operation, permission });
+    throw awsFailureToCliError(error, { target, service: "Pinpoint", operation, permission });
   }
   if (isEndOfSupportRefusal(failure)) {
     return { cause: "end-of-support", reason: `Amazon Pinpoint refused ${operation}, ${REFUSED_FOR_END_OF_SUPPORT} (${detail})` };

@@ -18,8 +18,8 @@ import {
   paginateListRolePolicies,
   paginateListUserPolicies,
 } from "@aws-sdk/client-iam";
-import type { AwsTarget } from "../setupInputs.js";
-import { toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
 export type Principal = { kind: "role"; name: string } | { kind: "user"; name: string };
@@ -62,7 +62,7 @@ async function call<T>(reader: Reader, operation: string, send: () => Promise<T>
   try {
     return await send();
   } catch (error) {
-    throw toCliError(error, { target: reader.target, service: "IAM", operation, permission: `iam:${operation}`, env: reader.env });
+    throw awsFailureToCliError(error, { target: reader.target, service: "IAM", operation, permission: `iam:${operation}`, env: reader.env });
   }
 }
 

@@ -12,8 +12,8 @@ import {
   paginateListGroupsForUser,
   paginateListUserPolicies,
 } from "@aws-sdk/client-iam";
-import type { AwsTarget } from "../setupInputs.js";
-import { toCliError } from "./awsErrors.js";
+import type { AwsTarget } from "./target.js";
+import { awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
 /** What the stack's state records for the Census user: its groups and the managed policies attached to each. */
@@ -45,7 +45,7 @@ async function everyItem<Page, Item>(target: AwsTarget, operation: string, pages
     return all;
   } catch (error) {
     if (isNoSuchEntity(error)) return [];
-    throw toCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
   }
 }
 

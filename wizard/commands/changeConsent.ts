@@ -10,7 +10,7 @@ import type { CommandContext, ParsedFlags } from "../cli.js";
 import { UsageError } from "../errors.js";
 import { createInquirerPrompter } from "../prompts.js";
 import { destructiveChanges, type PlannedChange } from "../pulumi/changePlan.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 
 const MARKS: Record<PlannedChange["op"], string> = { create: "+ create ", update: "~ update ", replace: "± replace", delete: "- delete " };
 

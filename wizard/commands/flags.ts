@@ -2,7 +2,7 @@
 import { InvalidInputError } from "../../infra/validation.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
 import { UsageError } from "../errors.js";
-import type { SetupFlags } from "../inputs.js";
+import type { SetupFlags } from "../setup/resolveInputs.js";
 import type { PulumiTarget } from "../pulumi/workspace.js";
 
 function text(value: string | boolean | undefined): string | undefined {

@@ -7,7 +7,7 @@ import { getCallerIdentity } from "../aws/identity.js";
 import { listPinpointProjects } from "../aws/pinpoint.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
 import { CliError, UsageError } from "../errors.js";
-import { resolveSetupInputs } from "../inputs.js";
+import { resolveSetupInputs } from "../setup/resolveInputs.js";
 import { createInquirerPrompter } from "../prompts.js";
 import { flagText, setupFlags } from "./flags.js";
 

@@ -11,8 +11,9 @@ import type { PinpointProjectLookup } from "../aws/pinpoint.js";
 import type { CommandContext } from "../cli.js";
 import { UsageError, VerificationError } from "../errors.js";
 import type { Prompter } from "../prompts.js";
-import type { AwsTarget, SetupInputs } from "../setupInputs.js";
-import { pointingToDoctor } from "./setupPreflight.js";
+import type { SetupInputs } from "../setup/inputs.js";
+import type { AwsTarget } from "../aws/target.js";
+import { pointingToDoctor } from "../setup/preflight.js";
 
 /** The flag that accepts a project Amazon Pinpoint did not confirm. */
 export const ACCEPT_FLAG = "--accept-end-of-support";

@@ -22,7 +22,7 @@ import { createInquirerPrompter, type Prompter } from "../prompts.js";
 import { listStacks } from "../pulumi/stacks.js";
 import type { ChecklistItem } from "../render.js";
 import { checkAccessKeyId, checkRoleAccount, deselected, planRetirement, type LegacyPiece, type Mention, type RetirePlan } from "../retire/legacyPieces.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { parseRoleArn, type RoleArnParts } from "../verify/input.js";
 import { auditSubjectFromStack, showAudit } from "./audit.js";
 import { stackCommandLine } from "./commandLine.js";

@@ -13,15 +13,16 @@ import type { CensusValues } from "../censusValues.js";
 import type { CommandContext, ParsedFlags } from "../cli.js";
 import { MissingPulumiCliError, VerificationError, UsageError } from "../errors.js";
 import { ensureHomeWritable, homePaths } from "../home.js";
-import { resolveSetupInputs } from "../inputs.js";
+import { resolveSetupInputs } from "../setup/resolveInputs.js";
 import { checkOutputFile, writeOutputFile } from "../outputFile.js";
 import { createInquirerPrompter, type Prompter } from "../prompts.js";
-import type { AwsTarget, SetupInputs } from "../setupInputs.js";
+import type { SetupInputs } from "../setup/inputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { flagText, pulumiTargetFrom, setupFlags } from "./flags.js";
 import { checkSecretsProvider } from "../pulumi/secretsProvider.js";
 import { ACCEPT_FLAG, checkPinpointProject } from "./projectCheck.js";
-import { runPreflight, type Preflight } from "./setupPreflight.js";
+import { runPreflight, type Preflight } from "../setup/preflight.js";
 import type { Adoption } from "../adopt/adoptableBucket.js";
 
 export async function setupCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
@@ -51,7 +52,7 @@ export async function provision(flags: ParsedFlags, context: CommandContext, tak
   // region is known (the first question is on screen by then) and go on while the user answers.
   let pulumiLookup: Promise<PulumiCommand> | undefined;
   const startPulumiLookup = () =>
-    (pulumiLookup ??= import("../pulumi/cli.js").then(({ ensurePulumiCli }) => ensurePulumiCli({ pulumiCommand: context.pulumiCommand, env: io.env })));
+    (pulumiLookup ??= import("../pulumi/pulumiCli.js").then(({ ensurePulumiCli }) => ensurePulumiCli({ pulumiCommand: context.pulumiCommand, env: io.env })));
   const identity = identityLookup(target.profile, (who) => render.info(`Using AWS account ${who.accountId} as ${who.arn}.`));
   const defaultRegion = await configuredRegion(target.profile, io.env);
   // The credential lookup starts once the first question is on screen, so that question appears as
@@ -242,7 +243,7 @@ async function findOrInstallPulumi(lookup: Promise<PulumiCommand>, context: Comm
     // The question says the CLI is missing; declining ends with the error and its install hint.
     context.render.stop();
     if (!(await prompter.confirmInstallPulumi())) throw error;
-    const { defaultInstallRoot, installPulumiCli } = await import("../pulumi/cli.js");
+    const { defaultInstallRoot, installPulumiCli } = await import("../pulumi/pulumiCli.js");
     const root = defaultInstallRoot(context.io.env);
     context.render.progress({ kind: "step", message: `Installing the Pulumi CLI into ${root}` });
     const installed = await installPulumiCli(root);

@@ -23,7 +23,7 @@ import { createInquirerPrompter } from "../prompts.js";
 import type { ChecklistItem } from "../render.js";
 import type { PlannedChange } from "../pulumi/changePlan.js";
 import { destroyStack, previewDestroy, removeStack, type StackResource } from "../pulumi/destroy.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { consequence } from "./changeConsent.js";
 import { readStackState, recordedResources, stateAccountId } from "../pulumi/stackState.js";
 import { openStack, type OpenStack } from "../pulumi/workspace.js";

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { defaultBackendUrl, type HomePaths } from "../home.js";
 import { CliError } from "../errors.js";
 import { isServiceBackend, localPath } from "../pulumi/backend.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { checkOf, type DoctorCheck } from "./report.js";
 
 const CHECK = checkOf("backend", "State backend reachable and writable");

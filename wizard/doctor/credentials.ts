@@ -1,7 +1,7 @@
 /** The AWS credentials census-pinpoint would use, and the identity they resolve to (STS GetCallerIdentity). */
 import { getCallerIdentity, type CallerIdentity } from "../aws/identity.js";
 import { CliError } from "../errors.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { checkOf, type DoctorCheck } from "./report.js";
 
 const CHECK = checkOf("aws-credentials", "AWS credentials");

@@ -8,7 +8,7 @@ import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand } from "@aws-
 import { ADMIN_COMMANDS, ADMIN_PERMISSIONS, adminResourceArn, type AdminCommand, type AdminScope } from "../../infra/adminPermissions.js";
 import { awsClientConfig } from "../aws/clients.js";
 import type { CallerIdentity } from "../aws/identity.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { adminSkipReason } from "../verify/adminAccess.js";
 import { checkOf, type DoctorCheck, type DoctorCheckId } from "./report.js";
 

@@ -1,7 +1,7 @@
 /** The Pulumi CLI census-pinpoint would use (PATH, else the one it installs), and its version. */
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { CliError, MissingPulumiCliError } from "../errors.js";
-import { ensurePulumiCli } from "../pulumi/cli.js";
+import { ensurePulumiCli } from "../pulumi/pulumiCli.js";
 import { INSTALL_HINT, MINIMUM_PULUMI_VERSION } from "../pulumi/requirements.js";
 import { checkOf, type DoctorCheck } from "./report.js";
 

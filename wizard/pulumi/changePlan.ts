@@ -7,7 +7,7 @@
 import type { ConfigMap, EngineEvent, OpType } from "@pulumi/pulumi/automation/index.js";
 import type { ProgressReporter } from "../progress.js";
 import { engineOutput, resourceName } from "./events.js";
-import { toCliError } from "./failure.js";
+import { pulumiFailureToCliError } from "./failure.js";
 import { configOverrides, stackProgram } from "./program.js";
 import { describeResource } from "./resourceLabels.js";
 import type { OpenStack } from "./workspace.js";
@@ -72,7 +72,7 @@ export async function previewUpdate(
     });
     return [...changes.values()];
   } catch (error) {
-    throw toCliError(error, context);
+    throw pulumiFailureToCliError(error, context);
   } finally {
     output.flush();
   }

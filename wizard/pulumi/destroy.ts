@@ -9,7 +9,7 @@ import type { ProgressReporter } from "../progress.js";
 import { engineOutput, resourceName, trackEngineEvents, worthShowing } from "./events.js";
 import { stopSignalOf } from "../interrupt.js";
 import { plannedChange, type PlannedChange } from "./changePlan.js";
-import { interruptedError, toCliError } from "./failure.js";
+import { interruptedError, pulumiFailureToCliError } from "./failure.js";
 import type { OpenStack, UpdateOptions } from "./workspace.js";
 
 export interface StackResource {
@@ -49,7 +49,7 @@ export async function previewDestroy({ stack, context }: OpenStack, options: { o
     });
     return [...planned.values()];
   } catch (error) {
-    throw toCliError(error, context);
+    throw pulumiFailureToCliError(error, context);
   } finally {
     output.flush();
   }
@@ -81,7 +81,7 @@ export async function destroyStack({ stack, context }: OpenStack, options: Updat
     });
     return deleted.resources;
   } catch (error) {
-    throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interruptedBy: interruptedBy() });
+    throw pulumiFailureToCliError(error, { ...context, resumeCommand, failures: tracker.failures, interruptedBy: interruptedBy() });
   } finally {
     output.flush();
   }
@@ -96,7 +96,7 @@ export async function removeStack({ stack, workDir, context }: OpenStack): Promi
   try {
     await stack.workspace.removeStack(stack.name);
   } catch (error) {
-    throw toCliError(error, context);
+    throw pulumiFailureToCliError(error, context);
   }
   await rm(workDir, { recursive: true, force: true });
 }

@@ -8,7 +8,7 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation/index.js";
 import type { ProgressReporter } from "../progress.js";
 import { engineOutput, resourceName, trackEngineEvents } from "./events.js";
-import { toCliError } from "./failure.js";
+import { pulumiFailureToCliError } from "./failure.js";
 import { describeResource } from "./resourceLabels.js";
 import type { OpenStack } from "./workspace.js";
 
@@ -139,7 +139,7 @@ export async function previewDrift({ stack, context }: OpenStack, options: { onP
     });
     return foldIntoGoneParents(found);
   } catch (error) {
-    throw toCliError(error, { ...context, failures: tracker.failures });
+    throw pulumiFailureToCliError(error, { ...context, failures: tracker.failures });
   } finally {
     output.flush();
   }

@@ -185,7 +185,7 @@ export function interruptedError(context: FailureContext): InterruptedError {
 }
 
 /** Returns the typed error to throw for `error`; errors that are not Pulumi's come back unchanged. */
-export function toCliError(error: unknown, context: FailureContext = {}): unknown {
+export function pulumiFailureToCliError(error: unknown, context: FailureContext = {}): unknown {
   if (error instanceof CliError) return error;
   if (context.interruptedBy) return interruptedError(context);
   const failure = commandText(error);

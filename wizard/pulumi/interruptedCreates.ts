@@ -19,7 +19,7 @@ import { existsInAccount } from "../aws/existence.js";
 import { NAMED_TYPES, type NamedType } from "../aws/namedTypes.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import type { ProgressReporter } from "../progress.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { resourceName } from "./events.js";
 import { readStackState, type StateResource } from "./stackState.js";
 

@@ -1,6 +1,6 @@
 /** The last operation recorded in a stack's history: what it was, how it ended, and when. */
 import type { UpdateKind, UpdateResult } from "@pulumi/pulumi/automation/index.js";
-import { toCliError } from "./failure.js";
+import { pulumiFailureToCliError } from "./failure.js";
 import type { OpenStack } from "./workspace.js";
 
 export interface LastUpdate {
@@ -19,6 +19,6 @@ export async function readLastUpdate({ stack, context }: OpenStack): Promise<Las
     if (!last) return undefined;
     return { kind: last.kind, result: last.result, startedAt: last.startTime.toISOString(), ...(last.endTime ? { endedAt: last.endTime.toISOString() } : {}) };
   } catch (error) {
-    throw toCliError(error, context);
+    throw pulumiFailureToCliError(error, context);
   }
 }

@@ -1,8 +1,8 @@
-/** The stack config a setup run writes (DESIGN.md keys), from its resolved inputs. */
+/** The stack config a setup run writes (the keys README.md lists under "With `pulumi up`"), from its resolved inputs. */
 import type { ConfigMap } from "@pulumi/pulumi/automation/index.js";
 import type { ConfigKey } from "../../infra/config.js";
 import { PROJECT_NAME } from "../../infra/names.js";
-import type { SetupInputs } from "../setupInputs.js";
+import type { SetupInputs } from "../setup/inputs.js";
 
 /**
  * Only the keys the inputs carry: a key left out keeps whatever the stack already has, so a re-run

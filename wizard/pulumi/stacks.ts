@@ -7,8 +7,8 @@ import { homePaths } from "../home.js";
 import type { ProgressReporter } from "../progress.js";
 import { loadAutomation } from "./automation.js";
 import { resolveBackendUrl } from "./backend.js";
-import { ensurePulumiCli } from "./cli.js";
-import { toCliError } from "./failure.js";
+import { ensurePulumiCli } from "./pulumiCli.js";
+import { pulumiFailureToCliError } from "./failure.js";
 import { removeTruncatedMetadata } from "./truncatedMetadata.js";
 import type { PulumiTarget, StackRef } from "./workspace.js";
 
@@ -59,6 +59,6 @@ export async function listStacks(
       .map((name, i) => ({ name, ref: parseStackName(name), lastUpdate: stacks[i]?.lastUpdate, updateInProgress: stacks[i]?.updateInProgress ?? false }))
       .sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
-    throw toCliError(error, { backendUrl });
+    throw pulumiFailureToCliError(error, { backendUrl });
   }
 }

@@ -11,13 +11,14 @@ import { PROJECT_NAME, stackName as stackNameOf, stagingBucketResourceName } fro
 import type { CensusValues } from "../censusValues.js";
 import { homePaths } from "../home.js";
 import { type ProgressReporter, silentProgress } from "../progress.js";
-import type { AwsTarget, SetupInputs } from "../setupInputs.js";
+import type { SetupInputs } from "../setup/inputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { loadAutomation } from "./automation.js";
 import { resolveBackendUrl } from "./backend.js";
-import { ensurePulumiCli } from "./cli.js";
+import { ensurePulumiCli } from "./pulumiCli.js";
 import { engineOutput, trackEngineEvents } from "./events.js";
 import { stopSignalOf } from "../interrupt.js";
-import { type FailureContext, interruptedError, toCliError } from "./failure.js";
+import { type FailureContext, interruptedError, pulumiFailureToCliError } from "./failure.js";
 import { adoptingProgram, adoptionKey, resolveInterruptedCreates } from "./interruptedCreates.js";
 import { NAMED_TYPES } from "../aws/namedTypes.js";
 import { censusValuesFrom } from "./outputs.js";
@@ -150,7 +151,7 @@ export async function openStack(
     const stack = await LocalWorkspace.createStack(args, workspaceOptions(passphrase, provider));
     return { stack, workDir, context, aws: { region: ref.region, profile: target.profile } };
   } catch (error) {
-    const typed = toCliError(error, context);
+    const typed = pulumiFailureToCliError(error, context);
     if (typed instanceof MissingStackError) await removeUnusedWorkDir(workDir);
     throw typed;
   }
@@ -265,7 +266,7 @@ export async function updateStack({ stack, context, aws }: OpenStack, config: Co
     });
     return { outputs: result.outputs, changed: hasChanges(result.summary) };
   } catch (error) {
-    throw toCliError(error, { ...context, resumeCommand, failures: tracker.failures, interruptedBy: interruptedBy() });
+    throw pulumiFailureToCliError(error, { ...context, resumeCommand, failures: tracker.failures, interruptedBy: interruptedBy() });
   } finally {
     output.flush();
   }
@@ -276,7 +277,7 @@ export async function readStackConfig({ stack, context }: OpenStack): Promise<Co
   try {
     return await stack.getAllConfig();
   } catch (error) {
-    throw toCliError(error, context);
+    throw pulumiFailureToCliError(error, context);
   }
 }
 
@@ -291,7 +292,7 @@ export async function readStackOutputs({ stack, context }: OpenStack, { showSecr
     const masked = JSON.parse(await runStackCommand(stack, ["stack", "output", "--json"])) as Record<string, unknown>;
     return Object.fromEntries(Object.entries(masked).map(([name, value]) => [name, { value, secret: value === "[secret]" }]));
   } catch (error) {
-    throw toCliError(error, context);
+    throw pulumiFailureToCliError(error, context);
   }
 }
 
@@ -305,7 +306,7 @@ export async function emptyStackReason({ stack, context }: OpenStack): Promise<"
     const [last] = await stack.history(1, 1, false);
     return last?.kind === "destroy" && last.result === "succeeded" ? "resources-deleted" : "never-completed";
   } catch (error) {
-    throw toCliError(error, context);
+    throw pulumiFailureToCliError(error, context);
   }
 }
 

@@ -12,7 +12,7 @@ import { findPinpointProject } from "../aws/pinpoint.js";
 import { extraAccessOf } from "../aws/userAccess.js";
 import type { ProgressReporter } from "../progress.js";
 import { previewDrift } from "../pulumi/drift.js";
-import { toCliError } from "../pulumi/failure.js";
+import { pulumiFailureToCliError } from "../pulumi/failure.js";
 import { rotationState } from "../pulumi/keyRotation.js";
 import { readLastUpdate } from "../pulumi/lastUpdate.js";
 import { readStackState, recordedAccess } from "../pulumi/stackState.js";
@@ -60,7 +60,7 @@ async function readState(opened: OpenStack) {
   try {
     return await readStackState(opened.stack);
   } catch (error) {
-    throw toCliError(error, opened.context);
+    throw pulumiFailureToCliError(error, opened.context);
   }
 }
 

@@ -6,7 +6,7 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { classifyAwsError } from "../aws/awsErrors.js";
 import { awsClientConfig } from "../aws/clients.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import type { VerifyScope } from "./input.js";
 
 export type AdminSession = { ok: true; target: AwsTarget } | { ok: false; reason: string };

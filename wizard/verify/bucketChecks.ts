@@ -6,7 +6,7 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { classifyAwsError } from "../aws/awsErrors.js";
 import { awsClientConfig } from "../aws/clients.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { keyProfileOf, type VerifyScope } from "./input.js";
 import { propagationCause, type KeyFreshness } from "./propagation.js";
 import { checkOf, type VerifyCheck } from "./report.js";

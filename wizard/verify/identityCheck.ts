@@ -8,7 +8,7 @@ import { classifyAwsError, missingProfileProblem } from "../aws/awsErrors.js";
 import { awsClientConfig } from "../aws/clients.js";
 import { missingProfile, readAwsProfiles } from "../aws/configuredRegion.js";
 import { profileClient } from "../aws/identity.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { keyProfileOf, type VerifyScope } from "./input.js";
 import type { KeyState } from "./keyState.js";
 import { propagationCause, type KeyFreshness } from "./propagation.js";

@@ -10,7 +10,7 @@ import { validateRegion } from "../../infra/validation.js";
 import { MASKED_SECRET, type CensusValues } from "../censusValues.js";
 import { UsageError } from "../errors.js";
 import type { ProgressReporter } from "../progress.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import type { Sleep } from "./retry.js";
 
 export interface VerifyInput {

@@ -7,7 +7,7 @@ import { GetAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
 import { classifyAwsError } from "../aws/awsErrors.js";
 import { awsClientConfig } from "../aws/clients.js";
 import { END_OF_SUPPORT, isEndOfSupportRefusal } from "../aws/pinpoint.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 import { keyProfileOf, type VerifyScope } from "./input.js";
 import { propagationCause, type KeyFreshness } from "./propagation.js";
 import { checkOf, type VerifyCheck } from "./report.js";

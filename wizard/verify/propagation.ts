@@ -4,7 +4,7 @@
  * not apply yet. Only those failures are worth waiting for; a missing bucket or project never is.
  */
 import { classifyAwsError } from "../aws/awsErrors.js";
-import type { AwsTarget } from "../setupInputs.js";
+import type { AwsTarget } from "../aws/target.js";
 
 /** How long after a change to the key or its policies a failure may still be propagation. */
 export const PROPAGATION_WINDOW_MS = 5 * 60_000;

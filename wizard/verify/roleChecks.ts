@@ -3,12 +3,13 @@
  * Amazon Pinpoint may assume it, and only for this account and project.
  */
 import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { importerTrustPolicy, PINPOINT_SERVICE_PRINCIPAL } from "../../infra/policies.js";
+import { PINPOINT_SERVICE_PRINCIPAL } from "../../infra/policies.js";
+import { importerTrustPolicy } from "../../infra/trustPolicy.js";
 import { awsClientConfig } from "../aws/clients.js";
 import { adminSkipReason, type AdminSession } from "./adminAccess.js";
 import { keyProfileOf, type VerifyScope } from "./input.js";
 import { checkOf, type VerifyCheck } from "./report.js";
-import { analyzeTrustPolicy, parsePolicyDocument } from "./trustPolicy.js";
+import { analyzeTrustPolicy, parsePolicyDocument } from "./trustConditions.js";
 
 function labels(scope: VerifyScope) {
   return {

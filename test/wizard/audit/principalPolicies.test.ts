@@ -18,7 +18,7 @@ import {
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { isAwsManagedPolicyArn, parseIamDocument, policiesOf } from "../../../wizard/aws/principalPolicies.js";
 import { AwsCredentialsError } from "../../../wizard/errors.js";
-import type { AwsTarget } from "../../../wizard/setupInputs.js";
+import type { AwsTarget } from "../../../wizard/aws/target.js";
 import { AMAZON_S3_FULL_ACCESS, AMAZON_S3_READ_ONLY_ACCESS } from "./managedPolicies.js";
 
 const ACCOUNT = "123456789012";

@@ -4,7 +4,7 @@ import { IAMClient, IAMServiceException, SimulatePrincipalPolicyCommand, type Si
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { grantsBeyondNeed, type AuditScope, type GrantContext } from "../../../wizard/audit/policyGrants.js";
 import { methodOf, probesOf, simulate, simulationEvidence, verdictsOf, type Simulation } from "../../../wizard/audit/simulation.js";
-import type { AwsTarget } from "../../../wizard/setupInputs.js";
+import type { AwsTarget } from "../../../wizard/aws/target.js";
 import { AMAZON_S3_READ_ONLY_ACCESS } from "./managedPolicies.js";
 
 const ACCOUNT = "123456789012";

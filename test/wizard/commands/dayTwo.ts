@@ -2,7 +2,7 @@
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { main } from "../../../wizard/cli.js";
 import { deployStack } from "../../../wizard/pulumi/workspace.js";
-import type { SetupInputs } from "../../../wizard/setupInputs.js";
+import type { SetupInputs } from "../../../wizard/setup/inputs.js";
 import { captureIo } from "../../helpers/cliIo.js";
 import type { FakePulumi } from "../../helpers/fakePulumi.js";
 import { scriptedPrompter, type Script } from "../../helpers/scriptedPrompter.js";

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CliError, EXIT, InterruptedError, PulumiError, UsageError } from "../../../wizard/errors.js";
-import { toCliError } from "../../../wizard/pulumi/failure.js";
+import { pulumiFailureToCliError } from "../../../wizard/pulumi/failure.js";
 import { deployStack } from "../../../wizard/pulumi/workspace.js";
 import { commandError, FakePulumi, type FakeFailure } from "../../helpers/fakePulumi.js";
 import { INPUTS, STACK, useTempHome } from "./setup.js";
@@ -46,9 +46,9 @@ describe("a locked stack", () => {
   });
 
   test("without lock lines in the CLI's text, the hint names the stack's lock directory", () => {
-    const error = toCliError(upFailure({ stderr: "error: the stack is currently locked by 2 lock(s)." }), { stackName: STACK, backendUrl: "file:///srv/state" }) as PulumiError;
+    const error = pulumiFailureToCliError(upFailure({ stderr: "error: the stack is currently locked by 2 lock(s)." }), { stackName: STACK, backendUrl: "file:///srv/state" }) as PulumiError;
     expect(error.hint).toContain(`  /srv/state/.pulumi/locks/organization/census-pinpoint/${STACK}/`);
-    expect(toCliError(upFailure({ stderr: "error: the stack is currently locked by 1 lock(s)." }), { stackName: STACK, backendUrl: "s3://team-state" }) as PulumiError).toMatchObject({
+    expect(pulumiFailureToCliError(upFailure({ stderr: "error: the stack is currently locked by 1 lock(s)." }), { stackName: STACK, backendUrl: "s3://team-state" }) as PulumiError).toMatchObject({
       hint: expect.stringContaining(`  s3://team-state/.pulumi/locks/organization/census-pinpoint/${STACK}/`),
     });
   });
@@ -56,7 +56,7 @@ describe("a locked stack", () => {
   test("on Pulumi Cloud: check the console, and `pulumi cancel` only if nothing is really running", () => {
     const error = upFailure({ stderr: "error: [409] Conflict: Another update is currently in progress." });
     expect(error.name).toBe("ConcurrentUpdateError");
-    const mapped = toCliError(error, { stackName: STACK, backendUrl: "https://api.pulumi.com", workDir: "/w", resumeCommand: RESUME }) as PulumiError;
+    const mapped = pulumiFailureToCliError(error, { stackName: STACK, backendUrl: "https://api.pulumi.com", workDir: "/w", resumeCommand: RESUME }) as PulumiError;
     expect(mapped).toBeInstanceOf(PulumiError);
     expect(mapped.hint).toContain("Pulumi Cloud console");
     expect(mapped.hint).toContain(`Only if no update is really running, cancel the stuck one with \`pulumi -C /w cancel --stack ${STACK} --yes\``);
@@ -86,7 +86,7 @@ describe("the passphrase", () => {
   });
 
   test("a missing one says which variables to set", () => {
-    const error = toCliError(upFailure({ stderr: "error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables" }), { stackName: STACK }) as UsageError;
+    const error = pulumiFailureToCliError(upFailure({ stderr: "error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE environment variables" }), { stackName: STACK }) as UsageError;
     expect(error).toBeInstanceOf(UsageError);
     expect(error.message).toBe(`Pulumi needs the passphrase that encrypts the secrets of stack ${STACK}.`);
     expect(error.hint).toContain("PULUMI_CONFIG_PASSPHRASE_FILE");
@@ -108,9 +108,9 @@ describe("an unreachable backend", () => {
 
   test("a network error counts as the backend's only if it names the backend's host", () => {
     const context = { stackName: STACK, backendUrl: "https://pulumi.example.com", resumeCommand: RESUME };
-    const backend = toCliError(upFailure({ stderr: 'error: Get "https://pulumi.example.com/api/user": dial tcp: lookup pulumi.example.com: no such host' }), context) as PulumiError;
+    const backend = pulumiFailureToCliError(upFailure({ stderr: 'error: Get "https://pulumi.example.com/api/user": dial tcp: lookup pulumi.example.com: no such host' }), context) as PulumiError;
     expect(backend.message).toMatch(/^Cannot use the Pulumi backend https:\/\/pulumi\.example\.com: /);
-    const aws = toCliError(upFailure({ stderr: "error: dial tcp: lookup iam.amazonaws.com: no such host" }), context) as PulumiError;
+    const aws = pulumiFailureToCliError(upFailure({ stderr: "error: dial tcp: lookup iam.amazonaws.com: no such host" }), context) as PulumiError;
     expect(aws.message).toBe(`Pulumi failed on stack ${STACK}: dial tcp: lookup iam.amazonaws.com: no such host`);
   });
 });
@@ -127,7 +127,7 @@ describe("any other failed command", () => {
       "Resources:",
       "    4 unchanged",
     ].join("\n");
-    const error = toCliError(upFailure({ stderr: "error: update failed", stdout }), { stackName: STACK, resumeCommand: RESUME }) as PulumiError;
+    const error = pulumiFailureToCliError(upFailure({ stderr: "error: update failed", stdout }), { stackName: STACK, resumeCommand: RESUME }) as PulumiError;
     expect(error).toBeInstanceOf(PulumiError);
     expect(error.message).toBe(
       `Pulumi failed on stack ${STACK}: creating IAM Role (CensusPinpointSegmentImporter-01234567): operation error IAM: CreateRole, https response error StatusCode: 403, RequestID: r-1, api error AccessDenied: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: iam:CreateRole`,
@@ -140,13 +140,13 @@ describe("any other failed command", () => {
       { op: "create", type: "aws:s3/bucket:Bucket", name: "staging-bucket", error: "BucketAlreadyExists: taken" },
       { op: "update", type: "aws:iam/role:Role", name: "importer-role" },
     ];
-    const error = toCliError(upFailure({ stderr: "error: update failed" }), { stackName: STACK, resumeCommand: RESUME, failures }) as PulumiError;
+    const error = pulumiFailureToCliError(upFailure({ stderr: "error: update failed" }), { stackName: STACK, resumeCommand: RESUME, failures }) as PulumiError;
     expect(error.message).toBe("Could not create staging-bucket (aws:s3/bucket:Bucket): BucketAlreadyExists: taken\nCould not update importer-role (aws:iam/role:Role).");
   });
 
   test("a name taken by something outside the stack names the flag, not a re-run that would fail the same way", () => {
     const failures = [{ op: "create", type: "aws:iam/user:User", name: "census-user", error: "creating IAM User (ann): operation error IAM: CreateUser, api error EntityAlreadyExists: User with name ann already exists." }];
-    const error = toCliError(upFailure({ stderr: "error: update failed" }), { stackName: STACK, resumeCommand: RESUME, failures }) as PulumiError;
+    const error = pulumiFailureToCliError(upFailure({ stderr: "error: update failed" }), { stackName: STACK, resumeCommand: RESUME, failures }) as PulumiError;
     expect(error.message).toBe(
       "Could not create census-user (aws:iam/user:User): creating IAM User (ann): operation error IAM: CreateUser, api error EntityAlreadyExists: User with name ann already exists.",
     );
@@ -156,7 +156,7 @@ describe("any other failed command", () => {
 });
 
 test("an interrupted update is an InterruptedError whatever the CLI said", () => {
-  const error = toCliError(upFailure({ stderr: "error: update canceled" }), { stackName: STACK, resumeCommand: RESUME, interruptedBy: "SIGINT" });
+  const error = pulumiFailureToCliError(upFailure({ stderr: "error: update canceled" }), { stackName: STACK, resumeCommand: RESUME, interruptedBy: "SIGINT" });
   expect(error).toBeInstanceOf(InterruptedError);
   expect((error as InterruptedError).exitCode).toBe(EXIT.interrupted);
   expect((error as InterruptedError).hint).toBe(`Run \`${RESUME}\` to resume where it stopped.`);
@@ -166,7 +166,7 @@ test.each([
   ["SIGTERM", EXIT.terminated],
   ["SIGHUP", EXIT.hungUp],
 ] as const)("an update stopped by %s says so and exits %i", (signal, code) => {
-  const error = toCliError(upFailure({ stderr: "error: update canceled" }), { stackName: STACK, resumeCommand: RESUME, interruptedBy: signal }) as InterruptedError;
+  const error = pulumiFailureToCliError(upFailure({ stderr: "error: update canceled" }), { stackName: STACK, resumeCommand: RESUME, interruptedBy: signal }) as InterruptedError;
   expect(error.message).toBe(`The update of stack ${STACK} was interrupted by ${signal}; resources it was changing may be half-done.`);
   expect(error.exitCode).toBe(code);
 });
@@ -174,6 +174,6 @@ test.each([
 test("errors that are not Pulumi's, and typed ones, come back unchanged", () => {
   const plain = new TypeError("boom");
   const typed = new UsageError("bad");
-  expect(toCliError(plain, { stackName: STACK })).toBe(plain);
-  expect(toCliError(typed, { interruptedBy: "SIGINT" })).toBe(typed);
+  expect(pulumiFailureToCliError(plain, { stackName: STACK })).toBe(plain);
+  expect(pulumiFailureToCliError(typed, { interruptedBy: "SIGINT" })).toBe(typed);
 });

@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MissingStackError } from "../../../wizard/errors.js";
-import { isMissingCli, toCliError } from "../../../wizard/pulumi/failure.js";
+import { isMissingCli, pulumiFailureToCliError } from "../../../wizard/pulumi/failure.js";
 import { runStackCommand } from "../../../wizard/pulumi/stackCommand.js";
 
 let root: string;
@@ -55,11 +55,11 @@ test("PulumiCommand.run (private in @pulumi/pulumi's typings) still runs a comma
   ]);
 });
 
-test("CommandError.commandResult (private in @pulumi/pulumi's typings) still holds the CLI's stderr of a failed command: toCliError and isMissingCli read it", async () => {
+test("CommandError.commandResult (private in @pulumi/pulumi's typings) still holds the CLI's stderr of a failed command: pulumiFailureToCliError and isMissingCli read it", async () => {
   const failed = await runStackCommand(stackOf({ pulumiCommand: command, workDir: join(root, "work"), envVars: {} }), ["select"]).catch((error: unknown) => error);
 
   expect(failed).toMatchObject({ name: "StackNotFoundError", commandResult: { stderr: expect.stringContaining("no stack named 'prod' found") } });
-  expect(toCliError(failed, { stackName: "prod" })).toBeInstanceOf(MissingStackError);
+  expect(pulumiFailureToCliError(failed, { stackName: "prod" })).toBeInstanceOf(MissingStackError);
 
   const noCli = await PulumiCommand.get({ root: join(root, "nowhere") }).catch((error: unknown) => error);
   expect(noCli).toMatchObject({ name: "CommandError", commandResult: { stderr: expect.stringMatching(/ENOENT/) } });

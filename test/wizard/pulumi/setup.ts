@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProgressEvent } from "../../../wizard/progress.js";
-import type { SetupInputs } from "../../../wizard/setupInputs.js";
+import type { SetupInputs } from "../../../wizard/setup/inputs.js";
 import { TEST_PROJECT_ID } from "../../helpers/pulumiMocks.js";
 
 export const INPUTS: SetupInputs = { region: "us-east-1", projectId: TEST_PROJECT_ID, expirationDays: 7 };

@@ -10,7 +10,8 @@ import {
 } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { importerTrustPolicy, type PolicyDocument } from "../../../infra/policies.js";
+import { type PolicyDocument } from "../../../infra/policies.js";
+import { importerTrustPolicy } from "../../../infra/trustPolicy.js";
 import { openAdminSession, type AdminSession } from "../../../wizard/verify/adminAccess.js";
 import { scopeOf, type VerifyInput, type VerifyScope } from "../../../wizard/verify/input.js";
 import { checkPolicies } from "../../../wizard/verify/policyChecks.js";

@@ -1,9 +1,9 @@
 // Whole input flows with a scripted Prompter: which questions are asked, in what order, and what
 // `setup` ends up with. What each question looks like is promptFlows.test.ts's business.
-import { exitCodeFor, InterruptedError, UsageError } from "../../wizard/errors.js";
-import { resolveSetupInputs, type ProjectListing, type ResolveSetupInputsOptions } from "../../wizard/inputs.js";
-import type { ProgressEvent } from "../../wizard/progress.js";
-import { scriptedPrompter, type Script } from "../helpers/scriptedPrompter.js";
+import { exitCodeFor, InterruptedError, UsageError } from "../../../wizard/errors.js";
+import { resolveSetupInputs, type ProjectListing, type ResolveSetupInputsOptions } from "../../../wizard/setup/resolveInputs.js";
+import type { ProgressEvent } from "../../../wizard/progress.js";
+import { scriptedPrompter, type Script } from "../../helpers/scriptedPrompter.js";
 
 const ACCOUNT_ID = "123456789012";
 const PROJECT_ID = "0123456789abcdef0123456789abcdef";

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXIT, PulumiError } from "../../../wizard/errors.js";
-import { defaultInstallRoot, ensurePulumiCli, installPulumiCli } from "../../../wizard/pulumi/cli.js";
+import { defaultInstallRoot, ensurePulumiCli, installPulumiCli } from "../../../wizard/pulumi/pulumiCli.js";
 import { MINIMUM_PULUMI_VERSION } from "../../../wizard/pulumi/requirements.js";
 import { FakePulumi } from "../../helpers/fakePulumi.js";
 import { useTempHome } from "./setup.js";

@@ -1,7 +1,7 @@
 // The trust policy reading on its own: the shapes IAM policies come in (one statement or a list,
 // operators with IfExists, any key case, wildcards) and what each means for Census.
-import { importerTrustPolicy } from "../../../infra/policies.js";
-import { analyzeTrustPolicy, parsePolicyDocument } from "../../../wizard/verify/trustPolicy.js";
+import { importerTrustPolicy } from "../../../infra/trustPolicy.js";
+import { analyzeTrustPolicy, parsePolicyDocument } from "../../../wizard/verify/trustConditions.js";
 
 const ACCOUNT = "123456789012";
 const PROJECT = "0123456789abcdef0123456789abcdef";

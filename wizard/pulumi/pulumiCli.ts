@@ -5,7 +5,7 @@ import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { CliError, PulumiError } from "../errors.js";
 import { homePaths } from "../home.js";
 import { loadAutomation } from "./automation.js";
-import { isMissingCli, toCliError } from "./failure.js";
+import { isMissingCli, pulumiFailureToCliError } from "./failure.js";
 import { isolatedCli } from "./isolatedCli.js";
 import { INSTALL_HINT, MINIMUM_PULUMI_VERSION } from "./requirements.js";
 
@@ -31,7 +31,7 @@ function checkVersion(command: PulumiCommand, env: NodeJS.ProcessEnv): PulumiCom
 function unusableCli(error: unknown): unknown {
   // Our own verdict (checkVersion: too old) passes as it is, not as "cannot be used: …" around it.
   if (error instanceof CliError) return error;
-  const mapped = toCliError(error);
+  const mapped = pulumiFailureToCliError(error);
   if (mapped !== error || !(error instanceof Error)) return mapped;
   return new PulumiError(`The Pulumi CLI cannot be used: ${error.message}`, `${INSTALL_HINT} (version ${MINIMUM_PULUMI_VERSION} or newer).`);
 }

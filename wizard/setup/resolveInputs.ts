@@ -3,8 +3,8 @@
  * included, goes through the infra validators, so the wizard refuses exactly what the Pulumi program
  * would refuse, and refuses it before anything is created.
  */
-import { defaultBucketName, defaultCensusUserName, defaultImporterRoleName } from "../infra/names.js";
-import { PINPOINT_REGION_NAMES, type PinpointRegion } from "../infra/regions.js";
+import { defaultBucketName, defaultCensusUserName, defaultImporterRoleName } from "../../infra/names.js";
+import { PINPOINT_REGION_NAMES, type PinpointRegion } from "../../infra/regions.js";
 import {
   checkProjectId,
   DEFAULT_EXPIRATION_DAYS,
@@ -16,11 +16,11 @@ import {
   validateStagingInputs,
   type InputField,
   type StagingInputs,
-} from "../infra/validation.js";
-import { UsageError } from "./errors.js";
-import { silentProgress, type ProgressReporter } from "./progress.js";
-import type { PinpointProjectSummary, Prompter } from "./prompts.js";
-import type { SetupInputs } from "./setupInputs.js";
+} from "../../infra/validation.js";
+import { UsageError } from "../errors.js";
+import { silentProgress, type ProgressReporter } from "../progress.js";
+import type { PinpointProjectSummary, Prompter } from "../prompts.js";
+import type { SetupInputs } from "./inputs.js";
 
 /** Command-line values as parsed (numbers arrive as text). */
 export interface SetupFlags {

@@ -21,7 +21,8 @@ import type { CommandContext } from "../cli.js";
 import { AwsCredentialsError, AwsRequestError, MissingStackError, UsageError } from "../errors.js";
 import type { PulumiTarget, OpenStack } from "../pulumi/workspace.js";
 import type { StackState } from "../pulumi/stackState.js";
-import type { AwsTarget, SetupInputs } from "../setupInputs.js";
+import type { SetupInputs } from "./inputs.js";
+import type { AwsTarget } from "../aws/target.js";
 
 export interface ExistingStack {
   opened: OpenStack;

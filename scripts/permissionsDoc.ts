@@ -4,10 +4,10 @@
  * Drift fails loudly rather than going stale: a statement without an explanation, an explanation
  * without a statement, and a "deliberately left out" claim the policies no longer honour all throw.
  */
-import { ADMIN_COMMANDS, adminActions } from "../adminPermissions.js";
-import { censusGroupName, censusPolicyName, importerPolicyName, VERIFY_PROBE_PREFIX } from "../names.js";
-import { planStaging, type StagingPlan } from "../plan.js";
-import { PARTITION_DNS_SUFFIX } from "../regions.js";
+import { ADMIN_COMMANDS, adminActions } from "../infra/adminPermissions.js";
+import { censusGroupName, censusPolicyName, importerPolicyName, VERIFY_PROBE_PREFIX } from "../infra/names.js";
+import { planStaging, type StagingPlan } from "../infra/plan.js";
+import { PARTITION_DNS_SUFFIX } from "../infra/regions.js";
 import {
   bucketArn,
   bucketObjectsArn,
@@ -15,7 +15,7 @@ import {
   PINPOINT_SERVICE_PRINCIPAL,
   pinpointAppArn,
   type PolicyStatement,
-} from "../policies.js";
+} from "../infra/policies.js";
 
 export type PolicyKey = keyof StagingPlan["policies"];
 
@@ -226,7 +226,7 @@ function inlineSettings(settings: Record<string, unknown>): string {
 
 function settingsOf(plan: StagingPlan, type: string): Record<string, unknown> {
   const resource = plan.resources.find((candidate) => candidate.type === type);
-  if (!resource) throw new Error(`The plan has no ${type}; update the bucket hardening section in infra/docs/permissionsDoc.ts.`);
+  if (!resource) throw new Error(`The plan has no ${type}; update the bucket hardening section in scripts/permissionsDoc.ts.`);
   return resource.settings;
 }
 
@@ -247,7 +247,7 @@ function renderPolicy(section: PolicySection, plain: StagingPlan, kms: StagingPl
     const explanation = sectionExplanations[statement.Sid];
     if (!explanation) {
       throw new Error(
-        `Statement "${statement.Sid}" of the ${section.title.toLowerCase()} has no explanation: add one to STATEMENT_EXPLANATIONS.${section.key} in infra/docs/permissionsDoc.ts.`,
+        `Statement "${statement.Sid}" of the ${section.title.toLowerCase()} has no explanation: add one to STATEMENT_EXPLANATIONS.${section.key} in scripts/permissionsDoc.ts.`,
       );
     }
     const kmsOnly = plainSids.has(statement.Sid) ? "" : " (SSE-KMS only)";
@@ -262,7 +262,7 @@ function renderPolicy(section: PolicySection, plain: StagingPlan, kms: StagingPl
 
 function renderHardening(plain: StagingPlan, kms: StagingPlan): string[] {
   if (plain.resources.some((resource) => resource.type.startsWith("aws:iam/userPolicy"))) {
-    throw new Error("The plan attaches a policy to the Census user directly; the IAM.2 claim in infra/docs/permissionsDoc.ts no longer holds.");
+    throw new Error("The plan attaches a policy to the Census user directly; the IAM.2 claim in scripts/permissionsDoc.ts no longer holds.");
   }
   const lifecycle = settingsOf(plain, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
   const encryption = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
@@ -286,7 +286,7 @@ function renderLeftOut(plans: StagingPlan[]): string[] {
   const lines = ["## Deliberately left out", ""];
   for (const item of LEFT_OUT) {
     if (!plans.every((plan) => item.holds(plan))) {
-      throw new Error(`The "deliberately left out" claim about ${item.what} no longer holds for the policies the builders produce; fix the policy or the claim in infra/docs/permissionsDoc.ts.`);
+      throw new Error(`The "deliberately left out" claim about ${item.what} no longer holds for the policies the builders produce; fix the policy or the claim in scripts/permissionsDoc.ts.`);
     }
     lines.push(`- **${item.what}.** ${item.why}`);
   }
