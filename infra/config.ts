@@ -19,6 +19,11 @@ const CONFIG_KEYS = [
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
+/** The key as the stack's config holds it: `census-pinpoint:<key>`. */
+export function stackConfigKey(key: ConfigKey): string {
+  return `${PROJECT_NAME}:${key}`;
+}
+
 /** Reads the stack's config into component args; the component validates them. */
 export function stagingArgsFromConfig(): CensusPinpointStagingArgs {
   const config = new pulumi.Config(PROJECT_NAME);

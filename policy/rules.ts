@@ -14,6 +14,7 @@ import type { Resource } from "@pulumi/pulumi";
 import {
   validateResourceOfType,
   type PolicyResource,
+  type ReportViolation,
   type ResourceValidationArgs,
   type ResourceValidationPolicy,
   type StackValidationPolicy,
@@ -409,26 +410,33 @@ function pinsSourceAccount(condition: unknown): boolean {
   );
 }
 
-export const serviceTrustSourceAccount: ResourceValidationPolicy = {
-  name: "iam-service-trust-source-account",
-  description:
-    "IAM role trust policies that let an AWS service assume the role must pin aws:SourceAccount (confused-deputy protection).",
-  enforcementLevel: "mandatory",
-  validateResource: validateResourceOfType(iam.Role, (role, args, reportViolation) => {
+/**
+ * A role rule that checks each Allow statement with a principal in the role's trust policy; a trust
+ * policy that cannot be read is reported, never passed.
+ */
+function eachTrustStatement(check: (statement: Statement, principal: Record<string, unknown>, label: string, reportViolation: ReportViolation) => void) {
+  return validateResourceOfType(iam.Role, (role, args, reportViolation) => {
     const statements = statementsOf(role.assumeRolePolicy);
     if (statements === undefined) {
       reportViolation(`The trust policy of role "${args.name}" is not a readable JSON policy document: fix its JSON.`);
       return;
     }
     statements.forEach((statement, index) => {
-      if (statement.Effect !== "Allow" || !isRecord(statement.Principal) || statement.Principal.Service === undefined) return;
-      if (pinsSourceAccount(statement.Condition)) return;
-      const services = asList(statement.Principal.Service).map(String).join(", ");
-      reportViolation(
-        `The trust policy of role "${args.name}", ${statementLabel(statement, index)}, lets ${services} assume the role ` +
-          `for any account: add Condition {"StringEquals": {"aws:SourceAccount": "<your account ID>"}}.`,
-      );
+      if (statement.Effect !== "Allow" || !isRecord(statement.Principal)) return;
+      check(statement, statement.Principal, `The trust policy of role "${args.name}", ${statementLabel(statement, index)},`, reportViolation);
     });
+  });
+}
+
+export const serviceTrustSourceAccount: ResourceValidationPolicy = {
+  name: "iam-service-trust-source-account",
+  description:
+    "IAM role trust policies that let an AWS service assume the role must pin aws:SourceAccount (confused-deputy protection).",
+  enforcementLevel: "mandatory",
+  validateResource: eachTrustStatement((statement, principal, label, reportViolation) => {
+    if (principal.Service === undefined || pinsSourceAccount(statement.Condition)) return;
+    const services = asList(principal.Service).map(String).join(", ");
+    reportViolation(`${label} lets ${services} assume the role for any account: add Condition {"StringEquals": {"aws:SourceAccount": "<your account ID>"}}.`);
   }),
 };
 
@@ -453,34 +461,25 @@ export const pinpointTrustSourceArn: ResourceValidationPolicy = {
     "IAM role trust policies that let Amazon Pinpoint assume the role must pin aws:SourceArn to one Pinpoint project " +
     "(with iam-service-trust-source-account: both confused-deputy conditions).",
   enforcementLevel: "mandatory",
-  validateResource: validateResourceOfType(iam.Role, (role, args, reportViolation) => {
-    const statements = statementsOf(role.assumeRolePolicy);
-    if (statements === undefined) {
-      reportViolation(`The trust policy of role "${args.name}" is not a readable JSON policy document: fix its JSON.`);
+  validateResource: eachTrustStatement((statement, principal, label, reportViolation) => {
+    const pinpoint = asList(principal.Service).filter((service) => PINPOINT_PRINCIPALS.includes(String(service).toLowerCase()));
+    if (pinpoint.length === 0) return;
+    const sourceArns = conditionValues(statement.Condition, SOURCE_ARN_OPERATORS, "aws:SourceArn") ?? [];
+    if (sourceArns.length === 0) {
+      reportViolation(
+        `${label} lets ${pinpoint.map(String).join(", ")} assume the role for any Pinpoint project: add Condition ` +
+          `{"ArnLike": {"aws:SourceArn": ["arn:<partition>:mobiletargeting:<region>:<account>:apps/<project ID>", ` +
+          `"arn:<partition>:mobiletargeting:<region>:<account>:apps/<project ID>/*"]}}.`,
+      );
       return;
     }
-    statements.forEach((statement, index) => {
-      if (statement.Effect !== "Allow" || !isRecord(statement.Principal)) return;
-      const pinpoint = asList(statement.Principal.Service).filter((service) => PINPOINT_PRINCIPALS.includes(String(service).toLowerCase()));
-      if (pinpoint.length === 0) return;
-      const label = `The trust policy of role "${args.name}", ${statementLabel(statement, index)},`;
-      const sourceArns = conditionValues(statement.Condition, SOURCE_ARN_OPERATORS, "aws:SourceArn") ?? [];
-      if (sourceArns.length === 0) {
-        reportViolation(
-          `${label} lets ${pinpoint.map(String).join(", ")} assume the role for any Pinpoint project: add Condition ` +
-            `{"ArnLike": {"aws:SourceArn": ["arn:<partition>:mobiletargeting:<region>:<account>:apps/<project ID>", ` +
-            `"arn:<partition>:mobiletargeting:<region>:<account>:apps/<project ID>/*"]}}.`,
-        );
-        return;
-      }
-      const loose = sourceArns.filter((arn) => typeof arn !== "string" || !ONE_PINPOINT_PROJECT.test(arn));
-      if (loose.length > 0) {
-        reportViolation(
-          `${label} admits aws:SourceArn ${quoted(loose)}, which is not one Pinpoint project: use ` +
-            `"arn:<partition>:mobiletargeting:<region>:<account>:apps/<project ID>" and ".../apps/<project ID>/*".`,
-        );
-      }
-    });
+    const loose = sourceArns.filter((arn) => typeof arn !== "string" || !ONE_PINPOINT_PROJECT.test(arn));
+    if (loose.length > 0) {
+      reportViolation(
+        `${label} admits aws:SourceArn ${quoted(loose)}, which is not one Pinpoint project: use ` +
+          `"arn:<partition>:mobiletargeting:<region>:<account>:apps/<project ID>" and ".../apps/<project ID>/*".`,
+      );
+    }
   }),
 };
 

@@ -16,6 +16,7 @@ import {
   pinpointAppArn,
   type PolicyStatement,
 } from "../infra/policies.js";
+import { MAX_EXPIRATION_DAYS, MIN_EXPIRATION_DAYS } from "../infra/validation.js";
 
 export type PolicyKey = keyof StagingPlan["policies"];
 
@@ -276,7 +277,7 @@ function renderHardening(plain: StagingPlan, kms: StagingPlan): string[] {
     `| Default encryption | SSE-S3: ${inlineSettings(settingsOf(plain, encryption))}; with \`kmsKeyArn\`, SSE-KMS: ${inlineSettings(settingsOf(kms, encryption))} | none (S3 encrypts by default; set explicitly so the choice is visible) |`,
     "| TLS-only bucket policy | `DenyInsecureTransport` above | S3.5: buckets should require requests to use SSL |",
     `| With \`kmsKeyArn\`, uploads under the bucket's key only | ${kms.policies.bucket.Statement.filter((statement) => !plain.policies.bucket.Statement.some((other) => other.Sid === statement.Sid)).map((statement) => `\`${statement.Sid}\``).join(", ")} above | none |`,
-    `| Lifecycle | ${inlineSettings(lifecycle)} (the expiry is config \`expirationDays\`, 1–3650) | S3.13: buckets should have lifecycle configurations |`,
+    `| Lifecycle | ${inlineSettings(lifecycle)} (the expiry is config \`expirationDays\`, ${MIN_EXPIRATION_DAYS}–${MAX_EXPIRATION_DAYS}) | S3.13: buckets should have lifecycle configurations |`,
     `| Census permissions through a group | user \`${plain.censusUserName}\` has no policy of its own; its policy is attached to group \`${censusGroupName(plain.censusUserName)}\` | IAM.2: IAM users should not have policies attached |`,
     "| Access key rotation | rotate at least every 90 days with `census-pinpoint rotate-key`: the next key is created while the previous one stays active (IAM allows two keys per user), so Census can switch before the old key is deleted | IAM.3: access keys should be rotated every 90 days or less |",
   ];

@@ -45,7 +45,7 @@ function randomSuffix(): string {
 
 /** A throw-away project, or why AWS would not make one. */
 async function createProject(settings: SuiteSettings, name: string): Promise<{ id: string } | { refused: string }> {
-  const pinpoint = new PinpointClient(awsClientConfig({ region: settings.region, profile: settings.profile }, "Pinpoint"));
+  const pinpoint = new PinpointClient(awsClientConfig({ region: settings.region, profile: settings.profile, env: process.env }, "Pinpoint"));
   try {
     const { ApplicationResponse } = await pinpoint.send(new CreateAppCommand({ CreateApplicationRequest: { Name: name, tags: { "managed-by": "census-pinpoint-test" } } }));
     return { id: ApplicationResponse!.Id! };
@@ -57,7 +57,7 @@ async function createProject(settings: SuiteSettings, name: string): Promise<{ i
 }
 
 async function deleteProject(settings: SuiteSettings, id: string): Promise<void> {
-  const pinpoint = new PinpointClient(awsClientConfig({ region: settings.region, profile: settings.profile }, "Pinpoint"));
+  const pinpoint = new PinpointClient(awsClientConfig({ region: settings.region, profile: settings.profile, env: process.env }, "Pinpoint"));
   try {
     await pinpoint.send(new DeleteAppCommand({ ApplicationId: id }));
   } finally {
@@ -228,7 +228,7 @@ async function main(): Promise<number> {
   const { settings } = preconditions;
   let identity: CallerIdentity;
   try {
-    identity = await getCallerIdentity({ region: settings.region, profile: settings.profile });
+    identity = await getCallerIdentity({ region: settings.region, profile: settings.profile, env: process.env });
   } catch (error) {
     if (!(error instanceof AwsCredentialsError)) throw error;
     console.log(["census-pinpoint real-account suite: did not run.", `AWS did not accept the credentials: ${error.message}`, error.hint ?? ""].join("\n"));

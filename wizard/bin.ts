@@ -34,4 +34,5 @@ process.exitCode = await main(process.argv.slice(2), {
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
+  exit: (code) => process.exit(code),
 });

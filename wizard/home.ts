@@ -18,7 +18,7 @@ export interface HomePaths {
 }
 
 /** Throws UsageError when CENSUS_PINPOINT_HOME lies on a file system of the kernel (/proc, /sys). */
-export function homePaths(env: NodeJS.ProcessEnv = process.env): HomePaths {
+export function homePaths(env: NodeJS.ProcessEnv): HomePaths {
   const root = resolve(withTildeExpanded(env.CENSUS_PINPOINT_HOME, env) || join(homedir(), ".census-pinpoint"));
   refuseKernelFileSystem(root);
   return {

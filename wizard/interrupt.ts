@@ -12,8 +12,8 @@ import { stopPulumiNow } from "./pulumi/runningClis.js";
 export interface InterruptHandling {
   /** Called on the first stop signal (tell the user it is stopping safely). */
   onFirst: (signal: StopSignal) => void;
-  /** Called on the second; defaults to stopping the Pulumi CLI at once and exiting with the signal's code. */
-  onSecond?: (signal: StopSignal) => void;
+  /** Called on the second: `stopAtOnce`, or a test's recorder. */
+  onSecond: (signal: StopSignal) => void;
   /** Where the signals arrive; a test passes its own emitter. */
   signals?: Pick<NodeJS.Process, "on" | "off">;
 }
@@ -30,14 +30,17 @@ export function stopSignalOf(signal: AbortSignal | undefined): StopSignal | unde
   return signal?.aborted ? (STOP_SIGNALS.find((name) => name === signal.reason) ?? "SIGINT") : undefined;
 }
 
-function exitNow(signal: StopSignal): void {
-  stopPulumiNow();
-  process.exit(SIGNAL_EXIT_CODES[signal]);
+/** What a second signal does: the Pulumi CLI stopped at once, and the process ended with the signal's code. */
+export function stopAtOnce(exit: (code: number) => void): (signal: StopSignal) => void {
+  return (signal) => {
+    stopPulumiNow();
+    exit(SIGNAL_EXIT_CODES[signal]);
+  };
 }
 
 export async function withGracefulInterrupt<T>(
   work: (signal: AbortSignal) => Promise<T>,
-  { onFirst, onSecond = exitNow, signals = process }: InterruptHandling,
+  { onFirst, onSecond, signals = process }: InterruptHandling,
 ): Promise<{ result?: T; error?: unknown; stoppedBy?: StopSignal }> {
   const controller = new AbortController();
   let stoppedBy: StopSignal | undefined;

@@ -14,8 +14,11 @@ export type ProgressEvent =
       kind: "resource";
       phase: "start" | "done" | "failed";
       op: string;
+      /** The Pulumi type token and logical name, by which failures are matched to resources. */
       type: string;
       name: string;
+      /** The resource as a person knows it, by its AWS name: "S3 bucket census-pinpoint-staging-…". */
+      what: string;
       elapsedMs?: number;
       error?: string;
     }

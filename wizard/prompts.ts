@@ -9,6 +9,7 @@
 import confirm from "@inquirer/confirm";
 import input from "@inquirer/input";
 import select from "@inquirer/select";
+import { styleText } from "node:util";
 import { isPinpointRegion, PINPOINT_REGION_NAMES, type PinpointRegion } from "../infra/regions.js";
 import {
   checkProjectId,
@@ -20,6 +21,7 @@ import {
   validateIamName,
 } from "../infra/validation.js";
 import { InterruptedError } from "./errors.js";
+import { wrapLines } from "./layout/wrap.js";
 
 /** A Pinpoint project (application) as the project listing returns it. */
 export interface PinpointProjectSummary {
@@ -39,7 +41,7 @@ export interface Prompter {
   enterExpirationDays(defaultDays: number): Promise<number>;
   enterImporterRoleName(defaultName: string): Promise<string>;
   enterCensusUserName(defaultName: string): Promise<string>;
-  /** `summary` says which account, region and project, and what will be created or changed. */
+  /** `summary` (which account, region and project, and what will be created) is shown above the question "Proceed?". */
   confirmSetup(summary: string): Promise<boolean>;
   /** True only when the user typed exactly `expected` (surrounding spaces ignored). */
   confirmTypedText(expected: string, message: string): Promise<boolean>;
@@ -68,8 +70,8 @@ export interface Prompter {
 export interface PrompterOptions {
   /** Defaults to stdin. */
   input?: NodeJS.ReadableStream;
-  /** Defaults to stderr, so that stdout carries only results (the six values, --json). */
-  output?: NodeJS.WritableStream;
+  /** stderr, so that stdout carries only results (the six values, --json). */
+  output: NodeJS.WritableStream;
   /** Ends the open question when it aborts; the question rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -92,6 +94,11 @@ const REGION_LOCATIONS: Record<PinpointRegion, string> = {
 
 const REGION_NAME_WIDTH = Math.max(...PINPOINT_REGION_NAMES.map((region) => region.length));
 
+/** A project as a person knows it, by its name, with the ID that tells it apart. */
+function projectLabel(project: PinpointProjectSummary): string {
+  return `${project.name} (${project.id})`;
+}
+
 /** Turns an infra validator into an Inquirer `validate`: its message is shown under the answer. */
 function inlineValidation(check: (answer: string) => unknown): (answer: string) => true | string {
   return (answer) => {
@@ -112,9 +119,20 @@ function isPromptError(error: unknown, name: "ExitPromptError" | "AbortPromptErr
   return error instanceof Error && error.name === name;
 }
 
-export function createInquirerPrompter(options: PrompterOptions = {}): Prompter {
-  const { signal } = options;
-  const context = { input: options.input, output: options.output ?? process.stderr, signal };
+/** What a terminal's output stream tells of its size; undefined on a pipe. */
+interface TerminalSize {
+  columns?: number;
+  rows?: number;
+}
+
+/** A select's lines beside its choices: the question, a blank line and the keys' help, and the line the cursor rests on. */
+const SELECT_FRAME_LINES = 4;
+const MIN_PAGE_SIZE = 3;
+
+export function createInquirerPrompter(options: PrompterOptions): Prompter {
+  const { signal, output } = options;
+  const context = { input: options.input, output, signal };
+  const size = output as TerminalSize;
 
   async function ask<T>(prompt: Promise<T>): Promise<T> {
     try {
@@ -137,6 +155,21 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
     return ask(confirm({ message, default: defaultAnswer }, context));
   }
 
+  /**
+   * `text` above the question, wrapped at words: in the question itself Inquirer would put its mark
+   * (?, then ✔) on the text's first line, and cut words at the terminal's edge.
+   */
+  function yesNoAfter(text: string, question: string, defaultAnswer: boolean): Promise<boolean> {
+    const columns = size.columns;
+    output.write(`${(columns === undefined ? [text] : wrapLines(text, columns)).join("\n")}\n`);
+    return yesNo(question, defaultAnswer);
+  }
+
+  /** As many choices as leave the whole question on screen: a question taller than the terminal is drawn again below itself at each key. */
+  function pageSizeFor(choices: number): number {
+    return size.rows === undefined ? choices : Math.min(choices, Math.max(size.rows - SELECT_FRAME_LINES, MIN_PAGE_SIZE));
+  }
+
   return {
     chooseRegion(defaultRegion) {
       return ask(
@@ -149,7 +182,7 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
               short: region,
             })),
             default: defaultRegion !== undefined && isPinpointRegion(defaultRegion) ? defaultRegion : undefined,
-            pageSize: PINPOINT_REGION_NAMES.length,
+            pageSize: pageSizeFor(PINPOINT_REGION_NAMES.length),
             loop: false,
           },
           context,
@@ -163,9 +196,10 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
           {
             message: "Pinpoint project",
             choices: [
-              ...projects.map((project) => ({ value: project.id, name: `${project.name} (${project.id})`, short: project.id })),
+              ...projects.map((project) => ({ value: project.id, name: projectLabel(project), short: projectLabel(project) })),
               { value: null, name: "Enter an ID by hand", short: "enter by hand" },
             ],
+            pageSize: pageSizeFor(projects.length + 1),
             loop: false,
           },
           context,
@@ -179,7 +213,7 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
     },
 
     confirmUnusualProjectId(warning) {
-      return yesNo(`${warning}\nUse this project ID anyway?`, false);
+      return yesNoAfter(warning, "Use this project ID anyway?", false);
     },
 
     wantsToCustomize() {
@@ -208,11 +242,33 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
     },
 
     confirmSetup(summary) {
-      return yesNo(`${summary}\nProceed?`, true);
+      return yesNoAfter(summary, "Proceed?", true);
     },
 
     async confirmTypedText(expected, message) {
-      return (await text(message, () => undefined)) === expected;
+      // The answer is judged as it is submitted, so that the mark left beside it says whether it matched.
+      let matched = false;
+      const answer = await ask(
+        input(
+          {
+            message,
+            validate: (typed) => {
+              matched = typed.trim() === expected;
+              return true;
+            },
+            theme: {
+              prefix: {
+                idle: styleText("blue", "?"),
+                get done() {
+                  return matched ? styleText("green", "✔") : styleText("red", "✖");
+                },
+              },
+            },
+          },
+          context,
+        ),
+      );
+      return answer.trim() === expected;
     },
 
     confirmInstallPulumi() {
@@ -220,7 +276,7 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
     },
 
     acceptUnconfirmedProject(problem) {
-      return yesNo(`${problem}\nCreate the setup anyway, with a long-lived access key for Census?`, false);
+      return yesNoAfter(problem, "Create the setup anyway, with a long-lived access key for Census?", false);
     },
 
     chooseStack(stacks) {
@@ -229,6 +285,7 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
           {
             message: "Which stack?",
             choices: stacks.map((stack) => ({ value: stack.name, name: `${stack.name}  ${stack.detail}`, short: stack.name })),
+            pageSize: pageSizeFor(stacks.length),
             loop: false,
           },
           context,
@@ -245,7 +302,7 @@ export function createInquirerPrompter(options: PrompterOptions = {}): Prompter 
     },
 
     confirmRetireWithoutStack(warning) {
-      return yesNo(`${warning}\nRetire anyway?`, false);
+      return yesNoAfter(warning, "Retire anyway?", false);
     },
 
     withSignal(other) {

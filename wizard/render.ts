@@ -1,21 +1,26 @@
 /**
  * Everything the CLI shows, and the only module that colours or animates the terminal. Results go to
  * stdout; progress, warnings, errors and next steps go to stderr, so `> file` and `--json` capture
- * results alone. The secret key is only ever written to stdout.
+ * results alone. The secret key is only ever written to stdout. On a terminal, text is wrapped at
+ * words to its width (read at each write, so a resized window is followed); piped, a message stays
+ * one line, for grep.
  */
 import { Chalk, type ChalkInstance } from "chalk";
 import { CENSUS_FORM_FIELDS, MASKED_SECRET, type CensusValues } from "./censusValues.js";
 import { CliError, EXIT, exitCodeFor } from "./errors.js";
+import { layOutTable } from "./layout/table.js";
+import { wrapLines, wrapWords } from "./layout/wrap.js";
 import type { ProgressEvent } from "./progress.js";
 import type { StagingPlan } from "../infra/plan.js";
 import type { KeyStatus, StackStatus, StatusReport } from "./status/report.js";
 import type { DoctorReport } from "./doctor/report.js";
 import { AREA_NAMES, type AuditFinding, type AuditMethod, type AuditReport, type Severity } from "./audit/report.js";
 
-/** The part of a stream the renderer uses (process.stdout and process.stderr qualify). */
+/** The part of a stream the renderer uses (a terminal's write streams qualify). */
 export interface TextStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** A terminal's width, read only when `isTTY`; text on a stream that is not a terminal is not wrapped. */
   columns?: number;
 }
 
@@ -48,6 +53,8 @@ export interface Renderer {
   table(headers: readonly string[], rows: ReadonlyArray<{ cells: readonly string[]; warn?: boolean }>): void;
   /** A checklist on stdout: ✔ passed, ✘ failed (with its fix underneath), – skipped (with why). */
   checklist(title: string, items: readonly ChecklistItem[]): void;
+  /** setup's connection test on stdout: its checklist, then one line with the verdict. */
+  connectionTest(items: readonly ChecklistItem[]): void;
   /** `status`'s result on stdout: per stack what was read, then each finding (✘) with what to do under it. */
   status(report: StatusReport): void;
   /** `doctor`'s result on stdout: one line per check (✔ ok, ⚠ warning or could not check, ✘ to fix), the fix under it; 80 columns. */
@@ -160,25 +167,28 @@ function statusFacts(stack: StackStatus): Array<[string, string]> {
   ];
 }
 
-/** Words filled into lines of at most `width` columns, each after `indent`; a longer word (an ARN) keeps a line of its own. */
-export function wrapText(text: string, width: number, indent: string, firstIndent = indent): string[] {
-  const lines: string[] = [];
-  let current = firstIndent;
-  let empty = true;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (!empty && current.length + 1 + word.length > width) {
-      lines.push(current);
-      current = indent;
-      empty = true;
-    }
-    current += empty ? word : ` ${word}`;
-    empty = false;
-  }
-  lines.push(current);
-  return lines;
+const DOCTOR_WIDTH = 80;
+
+interface LineOptions {
+  style?: (text: string) => string;
+  /** What indents the lines a long text wraps onto. */
+  hang?: string;
 }
 
-const DOCTOR_WIDTH = 80;
+const plain = (text: string) => text;
+
+/** Under the text of a line led by a one-column mark and a space (✔, ⚠, ✖). */
+const MARK_HANG = "  ";
+
+/** `text` wrapped at `columns` (a terminal's width), or whole when there is no terminal. */
+function fitted(text: string, columns: number | undefined, hang: string): string {
+  return columns === undefined ? text : wrapLines(text, columns, hang).join("\n");
+}
+
+/** A style for the mark that leads a line alone, the rest plain. */
+function markIn(style: (text: string) => string): (text: string) => string {
+  return (text) => `${style(text.slice(0, 1))}${text.slice(1)}`;
+}
 
 const AUDIT_METHODS: Record<AuditMethod, string> = {
   simulated: "IAM policy simulator",
@@ -198,7 +208,7 @@ function isVerbatim(text: string): boolean {
 function auditLines(text: string, width: number, indent: string, firstIndent = indent): string[] {
   return text
     .split("\n")
-    .flatMap((part, index) => (isVerbatim(part) ? [`${indent}${part}`] : wrapText(part, width, indent, index === 0 ? firstIndent : indent)));
+    .flatMap((part, index) => (isVerbatim(part) ? [`${indent}${part}`] : wrapWords(part, width, indent, index === 0 ? firstIndent : indent)));
 }
 
 function findingHeading(finding: AuditFinding): string {
@@ -262,33 +272,57 @@ export function createRenderer(options: RendererOptions): Renderer {
   // Erasing a line needs ANSI control codes, which a dumb terminal prints literally.
   const status =
     stderrIsTTY && env.TERM !== "dumb" ? createStatusLine(stderr, err, () => [...inFlight.values()].at(-1) ?? currentStep) : undefined;
-  const line = (text: string) => (status ? status.print(text) : stderr.write(`${text}\n`));
+  // A width only for a terminal: piped, a message stays one line.
+  const stdoutWidth = () => (stdout.isTTY === true ? stdout.columns : undefined);
+  const stderrWidth = () => (stderrIsTTY ? stderr.columns : undefined);
+  /** `text` on stderr in `style`, wrapped at the terminal's width: what wraps is indented by `hang`. */
+  const line = (text: string, { style = plain, hang = "" }: LineOptions = {}) => {
+    const styled = style(fitted(text, stderrWidth(), hang));
+    if (status) status.print(styled);
+    else stderr.write(`${styled}\n`);
+  };
+  /** `text` on stdout, the same way. */
+  const write = (text = "", { style = plain, hang = "" }: LineOptions = {}) => stdout.write(`${style(fitted(text, stdoutWidth(), hang))}\n`);
   const stop = () => {
     inFlight.clear();
     currentStep = undefined;
     status?.stop();
   };
 
-  const warning = (text: string) => line(err.yellow(`⚠ ${text}`));
+  const warning = (text: string) => line(`⚠ ${text}`, { style: err.yellow, hang: MARK_HANG });
   const info = (text: string) => line(text);
   let jsonWritten = false;
+
+  function checklist(title: string, items: readonly ChecklistItem[]): void {
+    stop();
+    write(title, { style: out.bold });
+    const marks = { passed: ["✔", out.green], failed: ["✘", out.red], skipped: ["–", out.dim] } as const;
+    for (const item of items) {
+      const [mark, style] = marks[item.status];
+      write(`${mark} ${item.label}${item.detail ? `: ${item.detail}` : ""}`, { style: markIn(style), hang: MARK_HANG });
+      if (item.status === "failed" && item.fix) {
+        // A command stays whole on its line, so it can still be pasted.
+        for (const part of item.fix.split("\n")) stdout.write(`${isVerbatim(part) ? `    ${part}` : fitted(`    ${part}`, stdoutWidth(), "")}\n`);
+      }
+    }
+  }
 
   function resourceEvent(event: Extract<ProgressEvent, { kind: "resource" }>): void {
     const key = `${event.type}\0${event.name}`;
     const { doing, done, verb } = operation(event.op);
-    const what = `${event.type} ${event.name}`;
+    const { what } = event;
     const elapsed = event.elapsedMs === undefined ? "" : ` (${formatElapsed(event.elapsedMs)})`;
     if (event.phase === "start") {
       inFlight.set(key, `${doing} ${what}`);
       if (status) status.refresh();
-      else line(err.dim(`… ${doing} ${what}`));
+      else line(`… ${doing} ${what}`, { style: err.dim, hang: MARK_HANG });
       return;
     }
     inFlight.delete(key);
     if (event.phase === "done") {
-      line(`${err.green("✔")} ${done} ${what}${err.dim(elapsed)}`);
+      line(`✔ ${done} ${what}${elapsed}`, { style: markIn(err.green), hang: MARK_HANG });
     } else {
-      line(err.red(`✖ failed to ${verb} ${what}${elapsed}`));
+      line(`✖ failed to ${verb} ${what}${elapsed}`, { style: err.red, hang: MARK_HANG });
       if (event.error) line(event.error.replace(/^/gm, "    "));
     }
   }
@@ -300,7 +334,7 @@ export function createRenderer(options: RendererOptions): Renderer {
         case "waiting":
           currentStep = event.message;
           if (status) status.refresh();
-          else line(`› ${event.message}`);
+          else line(`› ${event.message}`, { hang: MARK_HANG });
           return;
         case "warning":
           return warning(event.message);
@@ -309,7 +343,7 @@ export function createRenderer(options: RendererOptions): Renderer {
         case "resource":
           return resourceEvent(event);
         case "engine-output":
-          if (verbose) line(err.dim(event.line));
+          if (verbose) line(event.line, { style: err.dim });
           return;
       }
     },
@@ -320,7 +354,7 @@ export function createRenderer(options: RendererOptions): Renderer {
     error(error) {
       stop();
       const message = error instanceof Error ? error.message : String(error);
-      line(err.red(`✖ ${message}`));
+      line(`✖ ${message}`, { style: err.red, hang: MARK_HANG });
       const hint =
         error instanceof CliError
           ? error.hint
@@ -328,20 +362,24 @@ export function createRenderer(options: RendererOptions): Renderer {
             ? "Run again with --verbose for details."
             : undefined;
       if (hint) line(`  ${hint}`);
-      if (verbose && error instanceof Error && error.stack) line(err.dim(error.stack));
+      if (verbose && error instanceof Error && error.stack) line(error.stack, { style: err.dim });
     },
 
     censusValues(values, { showSecret }) {
       stop();
       const width = Math.max(...CENSUS_FORM_FIELDS.map(({ label }) => label.length));
+      const columns = stdoutWidth() ?? Infinity;
       for (const { key, label } of CENSUS_FORM_FIELDS) {
         const value = key === "secretAccessKey" && !showSecret ? MASKED_SECRET : values[key];
-        stdout.write(`${out.bold(label.padEnd(width))}  ${value}\n`);
+        // A value is pasted into Census whole: one too wide for its column goes under its label, never broken.
+        if (width + 2 + value.length <= columns) stdout.write(`${out.bold(label.padEnd(width))}  ${value}\n`);
+        else stdout.write(`${out.bold(label)}\n  ${value}\n`);
       }
       line("");
       line("Paste these into Census (Amazon Pinpoint destination) and click Connect.");
       if (showSecret) {
-        warning("Store the Secret Key now, somewhere safe. It can be shown again with `census-pinpoint credentials --show-secret`.");
+        // The command on a line of its own, whole on any terminal, so that it can be copied.
+        warning("Store the Secret Key now, somewhere safe. It can be shown again with:\n  `census-pinpoint credentials --show-secret`");
       } else {
         info("The Secret Key is masked; show it with `census-pinpoint credentials --show-secret`.");
       }
@@ -349,6 +387,7 @@ export function createRenderer(options: RendererOptions): Renderer {
 
     plan(plan) {
       stop();
+      // Policy documents exactly as sent: a line of JSON is not wrapped.
       const write = (text = "") => stdout.write(`${text}\n`);
       write(out.bold(`Plan for Amazon Pinpoint project ${plan.pinpointProjectId} in ${plan.region} (account ${plan.accountId})`));
       write();
@@ -381,40 +420,46 @@ export function createRenderer(options: RendererOptions): Renderer {
 
     table(headers, rows) {
       stop();
-      const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row.cells[column] ?? "").length)));
-      const format = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ").trimEnd();
-      stdout.write(`${out.bold(format(headers))}\n`);
-      for (const row of rows) stdout.write(`${row.warn ? out.yellow(format(row.cells)) : format(row.cells)}\n`);
+      const layout = layOutTable(
+        headers,
+        rows.map((row) => row.cells),
+        stdoutWidth(),
+      );
+      for (const text of layout.header) stdout.write(`${out.bold(text)}\n`);
+      layout.rows.forEach((lines, index) => {
+        for (const text of lines) stdout.write(`${rows[index]?.warn ? out.yellow(text) : text}\n`);
+      });
     },
 
-    checklist(title, items) {
-      stop();
-      stdout.write(`${out.bold(title)}\n`);
-      const marks = { passed: out.green("✔"), failed: out.red("✘"), skipped: out.dim("–") };
-      for (const item of items) {
-        stdout.write(`${marks[item.status]} ${item.label}${item.detail ? out.dim(`: ${item.detail}`) : ""}\n`);
-        if (item.status === "failed" && item.fix) stdout.write(`    ${item.fix.replace(/\n/g, "\n    ")}\n`);
-      }
+    checklist,
+
+    connectionTest(items) {
+      checklist("Census connection test", items);
+      const count = (status: ChecklistItem["status"]) => items.filter((item) => item.status === status).length;
+      const [failed, skipped] = [count("failed"), count("skipped")];
+      if (failed > 0) write(`✘ Census connection test failed: ${failed} of ${items.length} checks (the fix is under each ✘).`, { style: markIn(out.red), hang: MARK_HANG });
+      else if (skipped > 0) write(`✔ Census connection test passed: ${items.length - skipped} of ${items.length} checks, ${skipped} could not be run (marked –).`, { style: markIn(out.green), hang: MARK_HANG });
+      else write(`✔ Census connection test passed: all ${items.length} checks.`, { style: markIn(out.green), hang: MARK_HANG });
+      write();
     },
 
     status(report) {
       stop();
-      const write = (text = "") => stdout.write(`${text}\n`);
       report.stacks.forEach((stack, index) => {
         if (index > 0) write();
-        write(out.bold(`Stack ${stack.stackName} (Pinpoint project ${stack.projectId} in ${stack.region})`));
+        write(`Stack ${stack.stackName} (Pinpoint project ${stack.projectId} in ${stack.region})`, { style: out.bold });
         const facts = statusFacts(stack);
         const width = Math.max(...facts.map(([label]) => label.length));
-        for (const [label, value] of facts) write(`  ${label.padEnd(width)}  ${value}`);
-        if (stack.note) write(`${out.dim("–")} ${stack.note}`);
+        for (const [label, value] of facts) write(`  ${label.padEnd(width)}  ${value}`, { hang: " ".repeat(width + 2) });
+        if (stack.note) write(`– ${stack.note}`, { style: markIn(out.dim), hang: MARK_HANG });
         for (const finding of stack.findings) {
-          write(`${out.red("✘")} ${finding.problem}`);
+          write(`✘ ${finding.problem}`, { style: markIn(out.red), hang: MARK_HANG });
           if (finding.drift?.change === "changed") {
-            for (const { path, before, after } of finding.drift.properties) write(out.dim(`      ${path}: ${shortValue(before)} → ${shortValue(after)}`));
+            for (const { path, before, after } of finding.drift.properties) write(`      ${path}: ${shortValue(before)} → ${shortValue(after)}`, { style: out.dim });
           }
           write(`    ${finding.todo}`);
         }
-        if (stack.state === "checked" && stack.ok) write(`${out.green("✔")} All in order.`);
+        if (stack.state === "checked" && stack.ok) write("✔ All in order.", { style: markIn(out.green) });
       });
       if (report.stacks.length === 0) info("No census-pinpoint stacks in this backend yet. Create one with `census-pinpoint setup`.");
     },
@@ -424,10 +469,10 @@ export function createRenderer(options: RendererOptions): Renderer {
       const marks = { ok: out.green("✔"), warn: out.yellow("⚠"), unchecked: out.yellow("⚠"), fail: out.red("✘") };
       for (const check of report.checks) {
         // The mark takes one column and a space: the text after it wraps at 78, under itself.
-        const [first = "", ...rest] = wrapText(`${check.what}: ${check.detail}`, DOCTOR_WIDTH, "  ", "  ");
+        const [first = "", ...rest] = wrapWords(`${check.what}: ${check.detail}`, DOCTOR_WIDTH, "  ", "  ");
         stdout.write(`${marks[check.status]}${first.slice(1)}\n`);
         for (const text of rest) stdout.write(`${out.dim(text)}\n`);
-        if (check.status !== "ok" && check.fix) for (const text of wrapText(check.fix, DOCTOR_WIDTH, "    ")) stdout.write(`${text}\n`);
+        if (check.status !== "ok" && check.fix) for (const text of wrapWords(check.fix, DOCTOR_WIDTH, "    ")) stdout.write(`${text}\n`);
       }
       const count = (status: string) => report.checks.filter((check) => check.status === status).length;
       const [failed, warned, unchecked] = [count("fail"), count("warn"), count("unchecked")];
@@ -441,10 +486,10 @@ export function createRenderer(options: RendererOptions): Renderer {
       const write = (text = "") => stdout.write(`${text}\n`);
       const severityStyle: Record<Severity, (text: string) => string> = { critical: out.red.bold, high: out.red, medium: out.yellow, low: out.dim };
       // The mark takes the first of two columns of indent, so the text wraps under itself.
-      const marked = (mark: string, text: string) => wrapText(text, width, "  ").forEach((line, index) => write(index === 0 ? `${mark}${line.slice(1)}` : line));
+      const marked = (mark: string, text: string) => wrapWords(text, width, "  ").forEach((line, index) => write(index === 0 ? `${mark}${line.slice(1)}` : line));
       const { subject } = report;
       const title = `Audit of ${subject.stackName ? `stack ${subject.stackName}` : "a setup made by hand"}: Pinpoint project ${subject.projectId} in ${subject.region}`;
-      for (const text of wrapText(title, width, "")) write(out.bold(text));
+      for (const text of wrapWords(title, width, "")) write(out.bold(text));
       const facts: Array<[string, string]> = [
         ["Importer role", subject.importerRoleArn],
         ["Census's key", subject.census],
@@ -459,7 +504,7 @@ export function createRenderer(options: RendererOptions): Renderer {
         for (const passed of area.passed) marked(out.green("✔"), passed);
         for (const finding of area.findings) {
           const heading = findingHeading(finding);
-          const [first = "", ...rest] = wrapText(`${heading} ${finding.problem}`, width, "  ");
+          const [first = "", ...rest] = wrapWords(`${heading} ${finding.problem}`, width, "  ");
           write(`${out.red("✘")}${first.slice(1).replace(heading, severityStyle[finding.severity](heading))}`);
           for (const text of rest) write(text);
           write("    Evidence:");
@@ -471,7 +516,7 @@ export function createRenderer(options: RendererOptions): Renderer {
         if (area.skipped) marked(out.dim("–"), `Not audited: ${area.skipped}`);
       }
       write();
-      for (const text of wrapText(`${report.verdict}.`, width, "")) write(out.bold(text));
+      for (const text of wrapWords(`${report.verdict}.`, width, "")) write(out.bold(text));
     },
 
     json(document) {

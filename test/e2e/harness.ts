@@ -166,6 +166,8 @@ export interface PtySession {
   exit(timeoutMs?: number): Promise<number>;
   /** Everything the CLI printed so far (stdout and stderr share the terminal), ANSI stripped. */
   readonly screen: string;
+  /** The same with its escape codes, as a terminal receives it (to replay in a terminal emulator). */
+  readonly raw: string;
   kill(): void;
 }
 
@@ -254,6 +256,9 @@ export function runInPty(args: string[], env: Record<string, string>, options: {
     },
     get screen() {
       return stripAnsi(raw);
+    },
+    get raw() {
+      return raw;
     },
     kill() {
       if (exitCode === undefined) term.kill();

@@ -39,7 +39,7 @@ async function stopsSafely(signal: "SIGTERM" | "SIGHUP", code: number): Promise<
   const stack = `${REGION}-${projectId}`;
   const args = ["setup", "--no-input", "--yes", "--skip-verify", "--region", REGION, "--project-id", projectId];
   const run = startPiped(args, e2e.env({ extra: { CENSUS_TEST_PROVIDER_DELAY_MS: "1500" } }));
-  await until(() => run.stderr.includes("creating aws:"), "the update to start");
+  await until(() => run.stderr.includes("… creating "), "the update to start");
   run.killGroup(signal);
   const stopped = await run.result;
   expect(stopped.code).toBe(code);

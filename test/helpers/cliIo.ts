@@ -1,7 +1,9 @@
 /** Streams for `main(argv, io)` that record what the CLI wrote, as a terminal or as pipes. */
 import type { EventEmitter } from "node:events";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
-import { main, type CliIo } from "../../wizard/cli.js";
+import { PassThrough } from "node:stream";
+import { main } from "../../wizard/cli.js";
+import type { CliIo } from "../../wizard/commands/context.js";
 import type { FakePulumi } from "./fakePulumi.js";
 import { scriptedPrompter, type Script } from "./scriptedPrompter.js";
 
@@ -26,7 +28,16 @@ export function captureIo(env: NodeJS.ProcessEnv, { terminal = false }: { termin
       { isTTY },
     );
   return {
-    io: { stdout: stream(out, false), stderr: stream(err, terminal), stdin: { isTTY: terminal }, env: { NO_COLOR: "1", ...env } },
+    io: {
+      stdout: stream(out, false),
+      stderr: stream(err, terminal),
+      stdin: Object.assign(new PassThrough(), { isTTY: terminal }),
+      env: { NO_COLOR: "1", ...env },
+      // A second stop signal ends the process at once: in a test that would end the test runner.
+      exit: (code) => {
+        throw new Error(`the CLI exited at once with code ${code}`);
+      },
+    },
     stdout: () => out.join(""),
     stderr: () => err.join(""),
   };

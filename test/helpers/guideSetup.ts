@@ -15,11 +15,11 @@ import {
   CreateLoginProfileCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  IAMClient,
   PutUserPolicyCommand,
-  type IAMClient,
 } from "@aws-sdk/client-iam";
-import { CreateBucketCommand, type BucketLocationConstraint, type S3Client } from "@aws-sdk/client-s3";
-import { MOTO_ACCOUNT_ID } from "./moto.js";
+import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from "@aws-sdk/client-s3";
+import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID } from "./moto.js";
 
 /** The moto server environment the guide's setup needs. */
 export const GUIDE_MOTO_ENV = { MOTO_IAM_LOAD_MANAGED_POLICIES: "true" } as const;
@@ -126,4 +126,17 @@ export async function buildGuideSetup(clients: { iam: IAMClient; s3: S3Client },
     userPolicyArns: [S3_FULL_ACCESS_ARN],
     userInlinePolicyNames: [PERSON_INLINE_POLICY_NAME],
   };
+}
+
+/** buildGuideSetup as moto's default identity, through clients of its own. */
+export async function buildGuideSetupAsOwner(options: GuideSetupOptions): Promise<GuideSetup> {
+  const owner = { region: options.region, credentials: DUMMY_CREDENTIALS };
+  const iam = new IAMClient(owner);
+  const s3 = new S3Client({ ...owner, forcePathStyle: true });
+  try {
+    return await buildGuideSetup({ iam, s3 }, options);
+  } finally {
+    iam.destroy();
+    s3.destroy();
+  }
 }

@@ -44,3 +44,26 @@ export async function hardenBucket(region: string, bucketName: string): Promise<
     s3.destroy();
   }
 }
+
+/** What audit says, line by line, of a bucket in `region` that hardenBucket prepared. */
+export function hardenedBucketPassed(bucketName: string, region: string): string[] {
+  return [
+    `Bucket ${bucketName} is in ${region}, the Pinpoint project's region`,
+    `Public access to ${bucketName} is blocked: all four settings of its public access block are on`,
+    `ACLs are disabled on ${bucketName} (object ownership BucketOwnerEnforced)`,
+    `${bucketName} encrypts new objects with SSE-S3 (AES256)`,
+    `The bucket policy of ${bucketName} refuses requests without TLS (statement "DenyInsecureTransport")`,
+    `In ${bucketName} every object expires 7 days after it was written (lifecycle rule "expire-staged-files")`,
+    `In ${bucketName} incomplete multipart uploads are aborted after 1 day (lifecycle rule "expire-staged-files")`,
+  ];
+}
+
+/** What audit finds, in order, in a bucket with none of these settings (as Census's guide leaves it). */
+export const BARE_BUCKET_FINDINGS = [
+  "bucket-public-access-not-blocked",
+  "bucket-acls-enabled",
+  "bucket-not-encrypted",
+  "bucket-tls-not-required",
+  "bucket-no-expiry",
+  "bucket-incomplete-uploads-kept",
+];

@@ -218,3 +218,16 @@ export function writeAwsProfiles(file: string, profiles: Record<string, { access
   );
   writeFileSync(file, sections.join(""));
 }
+
+let credentialsFiles = 0;
+
+/**
+ * Writes these profiles to a new credentials file in the test's folder and points
+ * AWS_SHARED_CREDENTIALS_FILE at it: the SDK caches profile files by path, so a rewritten file would
+ * not be read again.
+ */
+export function useCredentialsFile(aws: IsolatedAwsEnvironment, profiles: Record<string, { accessKeyId: string; secretAccessKey: string }>): void {
+  const file = join(aws.dir, `credentials-${++credentialsFiles}`);
+  writeAwsProfiles(file, profiles);
+  process.env.AWS_SHARED_CREDENTIALS_FILE = file;
+}

@@ -122,3 +122,19 @@ export async function objectKeys(region: string, bucketName: string): Promise<st
     return (Contents ?? []).map((object) => object.Key!);
   });
 }
+
+/** The outputs a stack of this setup would have, for a fake backend to serve. */
+export function stagingStackOutputs(staging: MotoStaging): Record<string, string> {
+  return {
+    accessKeyId: staging.key.accessKeyId,
+    secretAccessKey: staging.key.secretAccessKey,
+    pinpointProjectId: staging.projectId,
+    stagingBucketName: staging.bucketName,
+    importerRoleArn: staging.importerRoleArn,
+    awsRegion: staging.region,
+    stagingBucketArn: `arn:aws:s3:::${staging.bucketName}`,
+    censusUserArn: staging.censusUserArn,
+    censusUserName: staging.censusUserName,
+    accessKeyCreatedAt: staging.keyCreatedAt,
+  };
+}

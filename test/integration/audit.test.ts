@@ -3,68 +3,38 @@
 // the fake Pulumi CLI's outputs.
 import { join } from "node:path";
 import { CreateAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
-import { IAMClient } from "@aws-sdk/client-iam";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
-import { main } from "../../wizard/cli.js";
 import { EXIT } from "../../wizard/errors.js";
-import { captureIo, lastErrorLine } from "../helpers/cliIo.js";
+import { lastErrorLine } from "../helpers/cliIo.js";
 import { FakePulumi } from "../helpers/fakePulumi.js";
-import { buildGuideSetup, GUIDE_MOTO_ENV, type GuideSetup } from "../helpers/guideSetup.js";
-import { hardenBucket, ownerS3 } from "../helpers/hardenedBucket.js";
-import { DUMMY_CREDENTIALS, useMoto, writeAwsProfiles } from "../helpers/moto.js";
-import { createMotoStaging, type MotoStaging } from "../helpers/motoStaging.js";
+import { buildGuideSetupAsOwner, GUIDE_MOTO_ENV, type GuideSetup } from "../helpers/guideSetup.js";
+import { pulumiThatMustNotRun, runOnProcessEnv } from "../helpers/handMadeRun.js";
+import { BARE_BUCKET_FINDINGS, hardenBucket, hardenedBucketPassed } from "../helpers/hardenedBucket.js";
+import { DUMMY_CREDENTIALS, useCredentialsFile, useMoto } from "../helpers/moto.js";
+import { createMotoStaging, stagingStackOutputs, type MotoStaging } from "../helpers/motoStaging.js";
 
 const REGION = "eu-west-1";
 const BUCKET = "census-pinpoint-staging-guide";
 const moto = useMoto({ env: GUIDE_MOTO_ENV });
 let guide: GuideSetup;
 let projectId: string;
-let files = 0;
 
 beforeEach(async () => {
-  const iam = new IAMClient({ region: REGION, credentials: DUMMY_CREDENTIALS });
-  const s3 = ownerS3(REGION);
+  guide = await buildGuideSetupAsOwner({ bucketName: BUCKET, region: REGION, otherBuckets: ["payroll-exports"] });
   const pinpoint = new PinpointClient({ region: REGION, credentials: DUMMY_CREDENTIALS });
   try {
-    guide = await buildGuideSetup({ iam, s3 }, { bucketName: BUCKET, region: REGION, otherBuckets: ["payroll-exports"] });
     const { ApplicationResponse } = await pinpoint.send(new CreateAppCommand({ CreateApplicationRequest: { Name: "Marketing" } }));
     projectId = ApplicationResponse!.Id!;
   } finally {
-    iam.destroy();
-    s3.destroy();
     pinpoint.destroy();
   }
-  // The administrator is moto's default identity; the Census key is in profile "census". A new file
-  // each time: the SDK caches profile files by path.
-  const file = join(moto.aws.dir, `credentials-${++files}`);
-  writeAwsProfiles(file, { default: DUMMY_CREDENTIALS, census: guide.censusKey });
-  process.env.AWS_SHARED_CREDENTIALS_FILE = file;
+  // The administrator is moto's default identity; the Census key is in profile "census".
+  useCredentialsFile(moto.aws, { default: DUMMY_CREDENTIALS, census: guide.censusKey });
 });
 
-/** Any Pulumi CLI call fails the test: the hand-made mode must not need one. */
-const noPulumi = {
-  command: "pulumi",
-  run: () => {
-    throw new Error("the hand-made mode ran the Pulumi CLI");
-  },
-} as unknown as PulumiCommand;
-
-async function run(argv: string[], pulumiCommand: PulumiCommand = noPulumi) {
-  const captured = captureIo({ ...process.env });
-  const code = await main(argv, captured.io, { pulumiCommand });
-  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
-}
+const run = (argv: string[], pulumiCommand = pulumiThatMustNotRun("the hand-made mode")) => runOnProcessEnv(argv, pulumiCommand);
 
 const byFlags = (...extra: string[]) => ["audit", "--region", REGION, "--project-id", projectId, "--bucket", BUCKET, "--role-arn", guide.roleArn, "--key-profile", "census", ...extra];
-
-const BUCKET_FINDINGS = [
-  "bucket-public-access-not-blocked",
-  "bucket-acls-enabled",
-  "bucket-not-encrypted",
-  "bucket-tls-not-required",
-  "bucket-no-expiry",
-  "bucket-incomplete-uploads-kept",
-];
 
 interface Report {
   ok: boolean;
@@ -115,8 +85,8 @@ describe("a setup made by hand, named by flags", () => {
     expect(report.ok).toBe(false);
     expect(report.subject).toEqual({ region: REGION, projectId, bucketName: BUCKET, importerRoleArn: guide.roleArn, census: 'the access key in AWS profile "census"' });
     expect(report.areas.map((entry) => entry.area)).toEqual(["importer-role", "census-identity", "bucket", "pinpoint-project"]);
-    expect(area(report, "bucket").findings.map((finding) => finding.id)).toEqual(BUCKET_FINDINGS);
-    expect(report.findings.map((finding) => finding.id)).toEqual(expect.arrayContaining(["role-trust-unconditioned", "role-policy-every-bucket", ...BUCKET_FINDINGS]));
+    expect(area(report, "bucket").findings.map((finding) => finding.id)).toEqual(BARE_BUCKET_FINDINGS);
+    expect(report.findings.map((finding) => finding.id)).toEqual(expect.arrayContaining(["role-trust-unconditioned", "role-policy-every-bucket", ...BARE_BUCKET_FINDINGS]));
     const ranks = report.findings.map((finding) => ["critical", "high", "medium", "low"].indexOf(finding.severity));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     const count = (severity: string) => report.findings.filter((finding) => finding.severity === severity).length;
@@ -128,9 +98,7 @@ describe("a setup made by hand, named by flags", () => {
   test("with the bucket hardened as the stack makes it, the bucket passes; --census-user names the holder, --profile the administrator", async () => {
     await hardenBucket(REGION, BUCKET);
     // No default credentials: every read must go through --profile.
-    const file = join(moto.aws.dir, `credentials-${++files}`);
-    writeAwsProfiles(file, { admin: DUMMY_CREDENTIALS });
-    process.env.AWS_SHARED_CREDENTIALS_FILE = file;
+    useCredentialsFile(moto.aws, { admin: DUMMY_CREDENTIALS });
     const result = await run(["audit", "--region", REGION, "--project-id", projectId, "--bucket", BUCKET, "--role-arn", guide.roleArn, "--census-user", guide.userName, "--profile", "admin", "--json"]);
 
     const report = JSON.parse(result.stdout) as Report;
@@ -138,15 +106,7 @@ describe("a setup made by hand, named by flags", () => {
     expect(area(report, "bucket")).toEqual({
       area: "bucket",
       findings: [],
-      passed: [
-        `Bucket ${BUCKET} is in ${REGION}, the Pinpoint project's region`,
-        `Public access to ${BUCKET} is blocked: all four settings of its public access block are on`,
-        `ACLs are disabled on ${BUCKET} (object ownership BucketOwnerEnforced)`,
-        `${BUCKET} encrypts new objects with SSE-S3 (AES256)`,
-        `The bucket policy of ${BUCKET} refuses requests without TLS (statement "DenyInsecureTransport")`,
-        `In ${BUCKET} every object expires 7 days after it was written (lifecycle rule "expire-staged-files")`,
-        `In ${BUCKET} incomplete multipart uploads are aborted after 1 day (lifecycle rule "expire-staged-files")`,
-      ],
+      passed: hardenedBucketPassed(BUCKET, REGION),
     });
     expect(report.findings.some((finding) => finding.area === "bucket")).toBe(false);
   });
@@ -179,18 +139,7 @@ async function stackOverMoto(): Promise<{ fake: FakePulumi; stack: string; stagi
   fake.stacks.set(stack, {
     config: {},
     history: [],
-    outputs: {
-      accessKeyId: staging.key.accessKeyId,
-      secretAccessKey: staging.key.secretAccessKey,
-      pinpointProjectId: staging.projectId,
-      stagingBucketName: staging.bucketName,
-      importerRoleArn: staging.importerRoleArn,
-      awsRegion: REGION,
-      stagingBucketArn: `arn:aws:s3:::${staging.bucketName}`,
-      censusUserArn: staging.censusUserArn,
-      censusUserName: staging.censusUserName,
-      accessKeyCreatedAt: staging.keyCreatedAt,
-    },
+    outputs: stagingStackOutputs(staging),
   });
   return { fake, stack, staging };
 }
@@ -239,9 +188,9 @@ describe("a stack, from its outputs", () => {
       census: `access key ${staging.key.accessKeyId} of IAM user ${staging.censusUserName}`,
       stackName: stack,
     });
-    expect(area(report, "bucket").findings.map((finding) => finding.id)).toEqual(BUCKET_FINDINGS);
+    expect(area(report, "bucket").findings.map((finding) => finding.id)).toEqual(BARE_BUCKET_FINDINGS);
     // The stack's role and user grant nothing beyond need: the bucket's are the only findings.
-    expect(report.findings.map((finding) => finding.id)).toEqual(BUCKET_FINDINGS);
+    expect(report.findings.map((finding) => finding.id)).toEqual(BARE_BUCKET_FINDINGS);
     expect(lastErrorLine(result.stderr)).toBe("6 findings: 1 high, 4 medium, 1 low.");
     for (const finding of report.findings.filter((entry) => entry.area === "bucket")) {
       expect(finding.fix.split("\n").slice(0, 2)).toEqual([`Stack ${stack} sets this, and setup puts it back:`, `census-pinpoint setup --region ${REGION} --project-id ${staging.projectId}`]);

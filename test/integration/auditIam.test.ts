@@ -1,14 +1,11 @@
 // audit's two IAM areas against moto (with AWS managed policies loaded): a setup made by hand the way
 // Census's guide says, and one made the way the stack makes it. moto has no policy simulator (HTTP
 // 500), so every finding about rights is reached by reading the policies, and says so.
-import { join } from "node:path";
-import { IAMClient } from "@aws-sdk/client-iam";
-import { S3Client } from "@aws-sdk/client-s3";
 import { auditCensusIdentity } from "../../wizard/audit/identityAudit.js";
 import type { AreaResult, AuditFinding, AuditOptions, AuditSubject } from "../../wizard/audit/report.js";
 import { auditImporterRole } from "../../wizard/audit/roleAudit.js";
-import { buildGuideSetup, GUIDE_MOTO_ENV, type GuideSetup } from "../helpers/guideSetup.js";
-import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto, writeAwsProfiles } from "../helpers/moto.js";
+import { buildGuideSetupAsOwner, GUIDE_MOTO_ENV, type GuideSetup } from "../helpers/guideSetup.js";
+import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useCredentialsFile, useMoto } from "../helpers/moto.js";
 import { createMotoStaging } from "../helpers/motoStaging.js";
 
 const REGION = "eu-west-1";
@@ -20,34 +17,23 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const moto = useMoto({ env: GUIDE_MOTO_ENV, resetBeforeEach: false });
 
 let guide: GuideSetup;
-let profilesWritten = 0;
 
 beforeAll(async () => {
-  const owner = { region: REGION, credentials: DUMMY_CREDENTIALS };
-  const iam = new IAMClient(owner);
-  const s3 = new S3Client({ ...owner, forcePathStyle: true });
-  try {
-    guide = await buildGuideSetup({ iam, s3 }, { bucketName: BUCKET, region: REGION, otherBuckets: ["finance-exports", "website-assets"] });
-  } finally {
-    iam.destroy();
-    s3.destroy();
-  }
+  guide = await buildGuideSetupAsOwner({ bucketName: BUCKET, region: REGION, otherBuckets: ["finance-exports", "website-assets"] });
 });
 
-/** A profile holding Census's key, in a file of its own (the SDK caches profile files by path). */
+/** A profile holding Census's key. */
 function censusKeyProfile(key = guide.censusKey): string {
-  const file = join(moto.aws.dir, `credentials-${++profilesWritten}`);
-  writeAwsProfiles(file, { census: key });
-  process.env.AWS_SHARED_CREDENTIALS_FILE = file;
+  useCredentialsFile(moto.aws, { census: key });
   return "census";
 }
 
 function guideSubject(census: AuditSubject["census"]): AuditSubject {
-  return { region: REGION, projectId: PROJECT, bucketName: BUCKET, importerRoleArn: guide.roleArn, census, admin: { region: REGION, credentials: DUMMY_CREDENTIALS } };
+  return { region: REGION, projectId: PROJECT, bucketName: BUCKET, importerRoleArn: guide.roleArn, census, admin: { region: REGION, credentials: DUMMY_CREDENTIALS, env: process.env } };
 }
 
 function options(now = Date.now()): AuditOptions {
-  return { env: process.env, onProgress: () => {}, now };
+  return { onProgress: () => {}, now };
 }
 
 function byId(area: AreaResult, id: string): AuditFinding {
@@ -160,7 +146,7 @@ describe("a setup as the stack makes it", () => {
       bucketName: staging.bucketName,
       importerRoleArn: staging.importerRoleArn,
       census: { kind: "stack", userName: staging.censusUserName, accessKeyId: staging.key.accessKeyId },
-      admin: { region: REGION, credentials: DUMMY_CREDENTIALS },
+      admin: { region: REGION, credentials: DUMMY_CREDENTIALS, env: process.env },
       stackName: `${REGION}-${staging.projectId}`,
     };
 

@@ -10,7 +10,7 @@ import { AwsCredentialsError, AwsRequestError, EXIT, exitCodeFor, UsageError } f
 import { DUMMY_CREDENTIALS, isolateAwsEnvironment, type IsolatedAwsEnvironment } from "../helpers/moto.js";
 import { useSilentEndpoint } from "../helpers/silentEndpoint.js";
 
-const iamContext: AwsCallContext = { target: { region: "us-east-1" }, service: "IAM", operation: "CreateRole", permission: "iam:CreateRole", env: {} };
+const iamContext: AwsCallContext = { target: { region: "us-east-1", env: {} }, service: "IAM", operation: "CreateRole", permission: "iam:CreateRole" };
 
 function serviceError(Exception: typeof IAMServiceException | typeof STSServiceException | typeof S3ServiceException, name: string, status: number, message: string) {
   return new Exception({ name, $fault: "client", $metadata: { httpStatusCode: status }, message });
@@ -48,7 +48,7 @@ describe("AccessDenied", () => {
 
   test("a bare 403 (HEAD has no body) falls back to the operation's permission and the caller's profile", () => {
     const error = awsFailureToCliError(serviceError(S3ServiceException, "Forbidden", 403, "UnknownError"), {
-      target: { region: "eu-west-1", profile: "staging" },
+      target: { region: "eu-west-1", profile: "staging", env: {} },
       service: "S3",
       operation: "HeadBucket",
       permission: "s3:ListBucket",
@@ -63,7 +63,7 @@ describe("credentials", () => {
     "%s: AwsCredentialsError pointing at --profile, AWS_PROFILE and aws sso login",
     (code) => {
       const error = awsFailureToCliError(serviceError(STSServiceException, code, 403, "The security token included in the request is expired"), {
-        target: { region: "us-east-1", profile: "dev" },
+        target: { region: "us-east-1", profile: "dev", env: {} },
         service: "STS",
         operation: "GetCallerIdentity",
         permission: "sts:GetCallerIdentity",
@@ -78,7 +78,7 @@ describe("credentials", () => {
     const sso = Object.assign(new Error("The SSO session associated with this profile has expired. To refresh this SSO session run 'aws sso login' with the corresponding profile."), {
       name: "CredentialsProviderError",
     });
-    const error = awsFailureToCliError(sso, { target: { region: "us-east-1", profile: "sso-dev" }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity" });
+    const error = awsFailureToCliError(sso, { target: { region: "us-east-1", profile: "sso-dev", env: {} }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity" });
     expect(error).toBeInstanceOf(AwsCredentialsError);
     expect(error.message).toBe(
       `Could not load AWS credentials for profile "sso-dev": The SSO session associated with this profile has expired. To refresh this SSO session run 'aws sso login' with the corresponding profile.`,
@@ -101,7 +101,7 @@ describe("credentials", () => {
       `signed with ${DUMMY_CREDENTIALS.secretAccessKey} and ${sessionToken}; also ${otherSecret}`,
     );
     const error = awsFailureToCliError(leaky, {
-      target: { region: "us-east-1", credentials: { ...DUMMY_CREDENTIALS, sessionToken } },
+      target: { region: "us-east-1", credentials: { ...DUMMY_CREDENTIALS, sessionToken }, env: {} },
       service: "STS",
       operation: "GetCallerIdentity",
       permission: "sts:GetCallerIdentity",
@@ -115,7 +115,7 @@ describe("credentials", () => {
 describe("other failures", () => {
   test("a timeout names the region's endpoint when none is configured", () => {
     const timeout = Object.assign(new Error("socket hang"), { name: "TimeoutError", $metadata: { attempts: 3 } });
-    const error = awsFailureToCliError(timeout, { target: { region: "eu-west-1" }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity", env: {} });
+    const error = awsFailureToCliError(timeout, { target: { region: "eu-west-1", env: {} }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity" });
     expect(error).toBeInstanceOf(AwsRequestError);
     expect(error.message).toBe("Could not reach the AWS STS endpoint in eu-west-1 for STS GetCallerIdentity: no answer within 5 s (tried 3 times).");
     expect(error.hint).toContain("AWS_ENDPOINT_URL");
@@ -123,7 +123,7 @@ describe("other failures", () => {
 
   test("an unknown host names the host", () => {
     const dns = Object.assign(new Error("getaddrinfo ENOTFOUND sts.eu-west-1.amazonaws.com"), { code: "ENOTFOUND", hostname: "sts.eu-west-1.amazonaws.com" });
-    const error = awsFailureToCliError(dns, { target: { region: "eu-west-1" }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity", env: {} });
+    const error = awsFailureToCliError(dns, { target: { region: "eu-west-1", env: {} }, service: "STS", operation: "GetCallerIdentity", permission: "sts:GetCallerIdentity" });
     expect(error.message).toBe("Could not reach the AWS STS endpoint in eu-west-1 for STS GetCallerIdentity: host name not found (sts.eu-west-1.amazonaws.com).");
   });
 
@@ -155,7 +155,7 @@ describe("an endpoint that accepts connections and never answers", () => {
     "fails within the bounded retries with an AwsRequestError naming the endpoint",
     async () => {
       const started = Date.now();
-      const error = await getCallerIdentity({ region: "us-east-1", credentials: DUMMY_CREDENTIALS }).catch((e: unknown) => e);
+      const error = await getCallerIdentity({ region: "us-east-1", credentials: DUMMY_CREDENTIALS, env: process.env }).catch((e: unknown) => e);
       const elapsed = Date.now() - started;
       expect(error).toBeInstanceOf(AwsRequestError);
       expect(exitCodeFor(error)).toBe(EXIT.aws);

@@ -11,7 +11,7 @@ import { DUMMY_CREDENTIALS, freePort, MOTO_ACCOUNT_ID, useMoto } from "../helper
 
 const REGION = "eu-west-1";
 const OTHER_ACCOUNT_ID = "111111111111";
-const ours: AwsTarget = { region: REGION, credentials: DUMMY_CREDENTIALS };
+const ours: AwsTarget = { region: REGION, credentials: DUMMY_CREDENTIALS, env: process.env };
 // By default moto lets any account read any bucket; AWS answers 403 instead.
 const moto = useMoto({ env: { MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS: "false" } });
 
@@ -37,7 +37,7 @@ async function otherAccount(): Promise<AwsTarget> {
   try {
     await iam.send(new CreateUserCommand({ UserName: "elsewhere" }));
     const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: "elsewhere" }));
-    return { region: REGION, credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! } };
+    return { region: REGION, credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }, env: process.env };
   } finally {
     iam.destroy();
   }
@@ -61,7 +61,7 @@ describe("against moto", () => {
   });
 
   test("no credentials: AwsCredentialsError, not a verdict on the name", async () => {
-    await expect(bucketAvailability({ region: REGION }, "census-pinpoint-free")).rejects.toBeInstanceOf(AwsCredentialsError);
+    await expect(bucketAvailability({ region: REGION, env: process.env }, "census-pinpoint-free")).rejects.toBeInstanceOf(AwsCredentialsError);
   });
 
   test("an unreachable endpoint: AwsRequestError naming it", async () => {

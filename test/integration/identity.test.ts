@@ -9,14 +9,14 @@ const REGION = "us-east-1";
 const moto = useMoto();
 
 test("names moto's default account for explicit credentials", async () => {
-  const identity = await getCallerIdentity({ region: REGION, credentials: DUMMY_CREDENTIALS });
+  const identity = await getCallerIdentity({ region: REGION, credentials: DUMMY_CREDENTIALS, env: process.env });
   expect(identity).toEqual({ accountId: MOTO_ACCOUNT_ID, arn: `arn:aws:sts::${MOTO_ACCOUNT_ID}:user/moto`, userId: DUMMY_CREDENTIALS.accessKeyId });
 });
 
 test("uses credentials from the environment when none are given", async () => {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey });
   try {
-    expect((await getCallerIdentity({ region: REGION })).accountId).toBe(MOTO_ACCOUNT_ID);
+    expect((await getCallerIdentity({ region: REGION, env: process.env })).accountId).toBe(MOTO_ACCOUNT_ID);
   } finally {
     delete process.env.AWS_ACCESS_KEY_ID;
     delete process.env.AWS_SECRET_ACCESS_KEY;
@@ -29,14 +29,14 @@ test("reads a named profile from the shared credentials file", async () => {
   writeAwsProfiles(credentialsFile, { "census-test": DUMMY_CREDENTIALS });
   process.env.AWS_SHARED_CREDENTIALS_FILE = credentialsFile;
   try {
-    expect((await getCallerIdentity({ region: REGION, profile: "census-test" })).accountId).toBe(MOTO_ACCOUNT_ID);
+    expect((await getCallerIdentity({ region: REGION, profile: "census-test", env: process.env })).accountId).toBe(MOTO_ACCOUNT_ID);
   } finally {
     process.env.AWS_SHARED_CREDENTIALS_FILE = moto.aws.credentialsFile;
   }
 });
 
 test("no credentials anywhere: AwsCredentialsError, exit 3, with the ways to provide them", async () => {
-  const error = await getCallerIdentity({ region: REGION }).catch((e: unknown) => e);
+  const error = await getCallerIdentity({ region: REGION, env: process.env }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(AwsCredentialsError);
   expect(exitCodeFor(error)).toBe(EXIT.aws);
   const { message, hint } = error as AwsCredentialsError;
@@ -47,7 +47,7 @@ test("no credentials anywhere: AwsCredentialsError, exit 3, with the ways to pro
 });
 
 test("an unknown profile is named", async () => {
-  const error = await getCallerIdentity({ region: REGION, profile: "nope" }).catch((e: unknown) => e);
+  const error = await getCallerIdentity({ region: REGION, profile: "nope", env: process.env }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(AwsCredentialsError);
   expect((error as Error).message).toContain('profile "nope"');
 });
@@ -61,9 +61,9 @@ test("a key AWS does not know: AwsCredentialsError with AWS's code, never the se
   await moto.enforceIam(true);
 
   const known = { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-  expect((await getCallerIdentity({ region: REGION, credentials: known })).arn).toBe(`arn:aws:iam::${MOTO_ACCOUNT_ID}:user/someone`);
+  expect((await getCallerIdentity({ region: REGION, credentials: known, env: process.env })).arn).toBe(`arn:aws:iam::${MOTO_ACCOUNT_ID}:user/someone`);
 
-  const error = await getCallerIdentity({ region: REGION, credentials: DUMMY_CREDENTIALS }).catch((e: unknown) => e);
+  const error = await getCallerIdentity({ region: REGION, credentials: DUMMY_CREDENTIALS, env: process.env }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(AwsCredentialsError);
   expect(exitCodeFor(error)).toBe(EXIT.aws);
   expect((error as Error).message).toContain("InvalidClientTokenId");

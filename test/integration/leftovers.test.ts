@@ -23,7 +23,7 @@ import type { AwsTarget } from "../../wizard/aws/target.js";
 import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto, writeAwsProfiles } from "../helpers/moto.js";
 
 const REGION = "eu-west-1";
-const admin: AwsTarget = { region: REGION, credentials: DUMMY_CREDENTIALS };
+const admin: AwsTarget = { region: REGION, credentials: DUMMY_CREDENTIALS, env: process.env };
 const BUCKET = `census-pinpoint-staging-${MOTO_ACCOUNT_ID}-${REGION}`;
 const USER = "census-pinpoint-01234567";
 const GROUP = censusGroupName(USER);
@@ -135,7 +135,7 @@ test("with a named profile, every command runs with it", async () => {
   writeAwsProfiles(credentialsFile, { admin: DUMMY_CREDENTIALS });
   process.env.AWS_SHARED_CREDENTIALS_FILE = credentialsFile;
   try {
-    const checks = byName(await findLeftovers({ region: REGION, profile: "admin" }, RESOURCES));
+    const checks = byName(await findLeftovers({ region: REGION, profile: "admin", env: process.env }, RESOURCES));
 
     expect(checks[BUCKET]!.commands).toEqual([`aws s3 rb s3://${BUCKET} --force --region ${REGION} --profile admin`]);
   } finally {
@@ -155,7 +155,7 @@ test("lookups AWS refuses are reported unchecked with the reason, never as gone"
     }
   })();
   await moto.enforceIam(true);
-  const powerless: AwsTarget = { region: REGION, credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! } };
+  const powerless: AwsTarget = { region: REGION, credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }, env: process.env };
 
   const checks = await findLeftovers(powerless, RESOURCES);
 

@@ -13,15 +13,16 @@ import {
 } from "@aws-sdk/client-pinpoint";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { findPinpointProject, findPinpointProjects, listPinpointProjects } from "../../wizard/aws/pinpoint.js";
+import type { AwsTarget } from "../../wizard/aws/target.js";
 import { AwsCredentialsError } from "../../wizard/errors.js";
 import { DUMMY_CREDENTIALS, freePort, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
 
-const target = { region: "us-east-1", credentials: DUMMY_CREDENTIALS };
+const target: AwsTarget = { region: "us-east-1", credentials: DUMMY_CREDENTIALS, env: process.env };
 const MISSING_PROJECT_ID = "0123456789abcdef0123456789abcdef";
 const moto = useMoto();
 
 async function createApps(...names: string[]): Promise<Array<{ id: string; name: string }>> {
-  const client = new PinpointClient(target);
+  const client = new PinpointClient({ region: target.region, credentials: DUMMY_CREDENTIALS });
   try {
     const apps = [];
     for (const name of names) {
@@ -78,7 +79,7 @@ describe("against moto", () => {
     const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: "no-pinpoint" }));
     iam.destroy();
     await moto.enforceIam(true);
-    const limited = { region: "us-east-1", credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! } };
+    const limited: AwsTarget = { region: "us-east-1", credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }, env: process.env };
 
     const listing = await listPinpointProjects(limited);
     expect(listing.ok).toBe(false);
@@ -92,9 +93,9 @@ describe("against moto", () => {
   });
 
   test("missing credentials still throw: nothing else would work either", async () => {
-    await expect(listPinpointProjects({ region: "us-east-1" })).rejects.toBeInstanceOf(AwsCredentialsError);
-    await expect(findPinpointProject({ region: "us-east-1" }, MISSING_PROJECT_ID)).rejects.toBeInstanceOf(AwsCredentialsError);
-    await expect(findPinpointProjects({ region: "us-east-1" }, [MISSING_PROJECT_ID])).rejects.toBeInstanceOf(AwsCredentialsError);
+    await expect(listPinpointProjects({ region: "us-east-1", env: process.env })).rejects.toBeInstanceOf(AwsCredentialsError);
+    await expect(findPinpointProject({ region: "us-east-1", env: process.env }, MISSING_PROJECT_ID)).rejects.toBeInstanceOf(AwsCredentialsError);
+    await expect(findPinpointProjects({ region: "us-east-1", env: process.env }, [MISSING_PROJECT_ID])).rejects.toBeInstanceOf(AwsCredentialsError);
   });
 
   test("an unreachable endpoint degrades to a reason naming it", async () => {

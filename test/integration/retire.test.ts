@@ -24,14 +24,13 @@ import {
   TagUserCommand,
   CreateAccessKeyCommand,
 } from "@aws-sdk/client-iam";
-import { S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { join } from "node:path";
 import { EXIT } from "../../wizard/errors.js";
 import { lastErrorLine, runCli } from "../helpers/cliIo.js";
 import { FakePulumi } from "../helpers/fakePulumi.js";
-import { buildGuideSetup, GUIDE_MOTO_ENV, PERSON_INLINE_POLICY_NAME, S3_FULL_ACCESS_ARN, S3_READ_ONLY_ARN, type GuideSetup } from "../helpers/guideSetup.js";
-import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto, writeAwsProfiles } from "../helpers/moto.js";
+import { buildGuideSetupAsOwner, GUIDE_MOTO_ENV, PERSON_INLINE_POLICY_NAME, S3_FULL_ACCESS_ARN, S3_READ_ONLY_ARN, type GuideSetup } from "../helpers/guideSetup.js";
+import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useCredentialsFile, useMoto } from "../helpers/moto.js";
 import { TEST_PROJECT_ID } from "../helpers/pulumiMocks.js";
 
 const REGION = "us-east-1";
@@ -39,21 +38,13 @@ const BY_PROJECT = ["retire", "--region", REGION, "--project-id", TEST_PROJECT_I
 const moto = useMoto({ env: GUIDE_MOTO_ENV });
 const admin = { region: REGION, credentials: DUMMY_CREDENTIALS };
 let guide: GuideSetup;
-let profileFiles = 0;
 
 beforeAll(() => {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey });
 });
 
 beforeEach(async () => {
-  const iam = new IAMClient(admin);
-  const s3 = new S3Client({ ...admin, forcePathStyle: true });
-  try {
-    guide = await buildGuideSetup({ iam, s3 }, { bucketName: "census-pinpoint-staging-by-hand", region: REGION });
-  } finally {
-    iam.destroy();
-    s3.destroy();
-  }
+  guide = await buildGuideSetupAsOwner({ bucketName: "census-pinpoint-staging-by-hand", region: REGION });
 });
 
 async function iam<T>(run: (client: IAMClient) => Promise<T>): Promise<T> {
@@ -81,12 +72,7 @@ async function retire(argv: string[]) {
   return { code, stdout: result.stdout(), stderr: result.stderr() };
 }
 
-/** A credentials file at a new path (the SDK caches each file it has read by path), in use for the test. */
-function profiles(entries: Record<string, { accessKeyId: string; secretAccessKey: string }>): void {
-  const file = join(moto.aws.dir, `credentials-${++profileFiles}`);
-  writeAwsProfiles(file, entries);
-  process.env.AWS_SHARED_CREDENTIALS_FILE = file;
-}
+const profiles = (entries: Record<string, { accessKeyId: string; secretAccessKey: string }>) => useCredentialsFile(moto.aws, entries);
 
 afterEach(() => {
   process.env.AWS_SHARED_CREDENTIALS_FILE = moto.aws.credentialsFile;

@@ -18,7 +18,7 @@ import { recordedAccess, type StackState } from "../../wizard/pulumi/stackState.
 import type { AwsTarget } from "../../wizard/aws/target.js";
 import { DUMMY_CREDENTIALS, MOTO_ACCOUNT_ID, useMoto } from "../helpers/moto.js";
 
-const admin: AwsTarget = { region: "eu-west-1", credentials: DUMMY_CREDENTIALS };
+const admin: AwsTarget = { region: "eu-west-1", credentials: DUMMY_CREDENTIALS, env: process.env };
 const USER = "census-pinpoint-01234567";
 const GROUP = censusGroupName(USER);
 const CENSUS_POLICY = `arn:aws:iam::${MOTO_ACCOUNT_ID}:policy/${censusPolicyName(USER)}`;

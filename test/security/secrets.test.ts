@@ -172,7 +172,7 @@ describe("failures, with --verbose", () => {
 
     expect(run.code).toBe(EXIT.pulumi);
     // What the CLI said is still shown, with the secrets cut out.
-    expect(run.stderr).toContain("failed to create aws:iam/accessKey:AccessKey census-access-key");
+    expect(run.stderr).toContain("failed to create access key census-access-key");
     expect(run.stderr).toContain("creating IAM Access Key: echoed [redacted]");
     expect(run.stderr).toContain("the provider logged the key [redacted]");
     expect(run.stderr).toContain("secret=[redacted]");

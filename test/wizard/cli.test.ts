@@ -1,6 +1,8 @@
 // The command table and the top-level handler: help, version, usage errors and their exit codes.
 import { readFileSync } from "node:fs";
+import { defaultBucketName, defaultCensusUserName, defaultImporterRoleName } from "../../infra/names.js";
 import type { StagingPlan } from "../../infra/plan.js";
+import { DEFAULT_EXPIRATION_DAYS, MAX_EXPIRATION_DAYS, MIN_EXPIRATION_DAYS } from "../../infra/validation.js";
 import { main } from "../../wizard/cli.js";
 import { EXIT } from "../../wizard/errors.js";
 import { captureIo } from "../helpers/cliIo.js";
@@ -32,6 +34,24 @@ test.each(COMMANDS)("%s --help shows its flags and at least one example", async 
   expect(result.code).toBe(EXIT.ok);
   expect(result.stdout).toContain(`Usage: census-pinpoint ${command}`);
   expect(result.stdout).toMatch(/Examples:\n {2}\$ census-pinpoint/);
+});
+
+test.each(["setup", "plan"])("%s --help shows the defaults setup applies: the expiry and its range, and the names once filled in", async (command) => {
+  const help = (await run([command, "--help"])).stdout.replace(/\s+/g, " ");
+  const shown = (flag: string) => help.match(new RegExp(`${flag} <\\w+> [^(]*\\(default: (\\S+)\\)`))?.[1];
+  const [, min, max, days] = help.match(/--expiration-days <days> days after which staged files expire, (\d+)-(\d+) \(default: (\d+)\)/) ?? [];
+  expect([min, max, days].map(Number)).toEqual([MIN_EXPIRATION_DAYS, MAX_EXPIRATION_DAYS, DEFAULT_EXPIRATION_DAYS]);
+  const projectId = "0123456789abcdef0123456789abcdef";
+  const fill = (pattern: string | undefined) => pattern?.replace("<id8>", projectId.slice(0, 8)).replace("<account>", "123456789012").replace("<region>", "eu-west-1");
+  expect(fill(shown("--bucket-name"))).toBe(defaultBucketName("123456789012", "eu-west-1", projectId));
+  expect(fill(shown("--importer-role-name"))).toBe(defaultImporterRoleName(projectId));
+  expect(fill(shown("--census-user-name"))).toBe(defaultCensusUserName(projectId));
+});
+
+test.each(COMMANDS)("%s --help: every flag its examples use is one of its flags", async (command) => {
+  const [options = "", examples = ""] = (await run([command, "--help"])).stdout.split("\nExamples:\n");
+  const known = new Set(options.match(/--[a-z-]+/g));
+  for (const flag of examples.match(/--[a-z-]+/g) ?? []) expect({ flag, known: known.has(flag) }).toEqual({ flag, known: true });
 });
 
 test("an unknown flag exits 2 with the flag named and where to look", async () => {

@@ -9,7 +9,8 @@ import { createInquirerPrompter, type Prompter, type PrompterOptions } from "../
 type Question<T> = (prompter: Prompter) => Promise<T>;
 
 function ask<T>(question: Question<T>) {
-  return render((q: Question<T>, context?: PrompterOptions) => q(createInquirerPrompter(context)), question);
+  // render() always passes its own output stream, the terminal the questions are drawn on.
+  return render((q: Question<T>, context?: Partial<PrompterOptions>) => q(createInquirerPrompter({ ...context, output: context!.output! })), question);
 }
 
 const PROJECT_ID = "0123456789abcdef0123456789abcdef";
@@ -62,13 +63,14 @@ describe("chooseProject", () => {
     { id: "fedcba9876543210fedcba9876543210", name: "Transactional" },
   ];
 
-  test("shows each project's name and ID, and returns the chosen ID", async () => {
+  test("shows each project's name and ID, returns the chosen ID, and leaves the chosen project's name beside its ID", async () => {
     const { answer, events, getScreen } = await ask((p) => p.chooseProject(projects));
     expect(getScreen()).toContain(`Marketing (${PROJECT_ID})`);
     expect(getScreen()).toContain("Transactional (fedcba9876543210fedcba9876543210)");
     events.keypress("down");
     events.keypress("enter");
     await expect(answer).resolves.toBe("fedcba9876543210fedcba9876543210");
+    expect(getScreen()).toBe("✔ Pinpoint project Transactional (fedcba9876543210fedcba9876543210)");
   });
 
   test("offers to enter an ID by hand, answered with undefined", async () => {
@@ -196,20 +198,19 @@ describe("confirmations and their defaults", () => {
   });
 
   test("an unusual project ID shows the warning and defaults to no", async () => {
-    const { answer, events, getScreen } = await ask((p) => p.confirmUnusualProjectId('"my-project" does not look like an Amazon Pinpoint project ID'));
-    expect(getScreen()).toContain('"my-project" does not look like an Amazon Pinpoint project ID');
-    expect(getScreen()).toContain("Use this project ID anyway? (y/N)");
+    const { answer, events, getFullOutput } = await ask((p) => p.confirmUnusualProjectId('"my-project" does not look like an Amazon Pinpoint project ID'));
+    expect(await getFullOutput()).toBe('"my-project" does not look like an Amazon Pinpoint project ID\n? Use this project ID anyway? (y/N)');
     events.keypress("enter");
     await expect(answer).resolves.toBe(false);
   });
 
-  test("the final confirmation shows the summary and defaults to yes", async () => {
+  test("the final confirmation shows the summary above the question, defaults to yes, and marks the question, not the summary", async () => {
     const summary = "Account 123456789012, eu-west-1, project 0123…\nWill create: S3 bucket, IAM role, IAM user and access key";
-    const { answer, events, getScreen } = await ask((p) => p.confirmSetup(summary));
-    expect(getScreen()).toContain("Will create: S3 bucket, IAM role, IAM user and access key");
-    expect(getScreen()).toContain("Proceed? (Y/n)");
+    const { answer, events, getFullOutput } = await ask((p) => p.confirmSetup(summary));
+    expect(await getFullOutput()).toBe(`${summary}\n? Proceed? (Y/n)`);
     events.keypress("enter");
     await expect(answer).resolves.toBe(true);
+    expect(await getFullOutput()).toBe(`${summary}\n✔ Proceed? Yes`);
   });
 
   test("installing Pulumi defaults to no", async () => {
@@ -220,24 +221,24 @@ describe("confirmations and their defaults", () => {
   });
 
   test("going on with a project Pinpoint did not confirm shows why and defaults to no", async () => {
-    const { answer, events, getScreen } = await ask((p) => p.acceptUnconfirmedProject("Amazon Pinpoint refused project 0123… in us-east-1"));
-    expect(getScreen()).toContain("Amazon Pinpoint refused project 0123… in us-east-1");
-    expect(getScreen()).toContain("Create the setup anyway, with a long-lived access key for Census? (y/N)");
+    const { answer, events, getFullOutput } = await ask((p) => p.acceptUnconfirmedProject("Amazon Pinpoint refused project 0123… in us-east-1"));
+    expect(await getFullOutput()).toBe("Amazon Pinpoint refused project 0123… in us-east-1\n? Create the setup anyway, with a long-lived access key for Census? (y/N)");
     events.keypress("enter");
     await expect(answer).resolves.toBe(false);
   });
 
   test.each([
-    [PROJECT_ID, true],
-    [` ${PROJECT_ID} `, true],
-    ["0123456789abcdef", false],
-    ["yes", false],
-  ])("typed confirmation %j → %s", async (typed, expected) => {
+    [PROJECT_ID, true, "✔"],
+    [` ${PROJECT_ID} `, true, "✔"],
+    ["0123456789abcdef", false, "✖"],
+    ["yes", false, "✖"],
+  ])("typed confirmation %j → %s, marked %s", async (typed, expected, mark) => {
     const { answer, events, getScreen } = await ask((p) => p.confirmTypedText(PROJECT_ID, `Type ${PROJECT_ID} to delete everything`));
-    expect(getScreen()).toContain(`Type ${PROJECT_ID} to delete everything`);
+    expect(getScreen()).toContain(`? Type ${PROJECT_ID} to delete everything`);
     events.type(typed);
     events.keypress("enter");
     await expect(answer).resolves.toBe(expected);
+    expect(getScreen()).toMatch(new RegExp(`^${mark} Type ${PROJECT_ID} to delete everything +${typed.trim()}$`));
   });
 });
 

@@ -43,7 +43,9 @@ function setUp(options: Partial<RendererOptions> & { stdoutTTY?: boolean; stderr
   return { stdout, stderr, renderer };
 }
 
-const bucketDone: ProgressEvent = { kind: "resource", phase: "done", op: "create", type: "aws:s3/bucket:Bucket", name: "census-pinpoint-staging", elapsedMs: 2140 };
+const BUCKET = "census-pinpoint-staging-123456789012-eu-west-1";
+const bucketStart: ProgressEvent = { kind: "resource", phase: "start", op: "create", type: "aws:s3/bucket:Bucket", name: "census-pinpoint-staging", what: `S3 bucket ${BUCKET}` };
+const bucketDone: ProgressEvent = { ...bucketStart, phase: "done", elapsedMs: 2140 };
 
 describe("colour", () => {
   function colourful(options: Parameters<typeof setUp>[0]) {
@@ -100,15 +102,15 @@ describe("progress without a terminal", () => {
     const { stdout, stderr, renderer } = setUp();
     renderer.progress({ kind: "step", message: "Checking AWS credentials" });
     renderer.progress({ kind: "waiting", message: "Waiting for the new access key to work" });
-    renderer.progress({ kind: "resource", phase: "start", op: "create", type: "aws:s3/bucket:Bucket", name: "census-pinpoint-staging" });
+    renderer.progress(bucketStart);
     renderer.progress(bucketDone);
     renderer.stop();
     expect(stderr.text).toBe(
       [
         "› Checking AWS credentials",
         "› Waiting for the new access key to work",
-        "… creating aws:s3/bucket:Bucket census-pinpoint-staging",
-        "✔ created aws:s3/bucket:Bucket census-pinpoint-staging (2.1s)",
+        `… creating S3 bucket ${BUCKET}`,
+        `✔ created S3 bucket ${BUCKET} (2.1s)`,
         "",
       ].join("\n"),
     );
@@ -124,10 +126,11 @@ describe("progress without a terminal", () => {
       op: "update",
       type: "aws:iam/role:Role",
       name: "importer",
+      what: "IAM role CensusPinpointSegmentImporter-01234567",
       elapsedMs: 65_000,
       error: "AccessDenied: not allowed\nrequest id: 1",
     });
-    expect(stderr.text).toBe("✖ failed to update aws:iam/role:Role importer (1m 05s)\n    AccessDenied: not allowed\n    request id: 1\n");
+    expect(stderr.text).toBe("✖ failed to update IAM role CensusPinpointSegmentImporter-01234567 (1m 05s)\n    AccessDenied: not allowed\n    request id: 1\n");
   });
 
   test("warnings are prefixed; info is plain", () => {
@@ -158,12 +161,12 @@ describe("spinner on a terminal", () => {
     jest.advanceTimersByTime(80);
     expect(stderr.text.endsWith("\r\x1b[2K⠙ Creating resources")).toBe(true);
 
-    renderer.progress({ kind: "resource", phase: "start", op: "create", type: "aws:s3/bucket:Bucket", name: "census-pinpoint-staging" });
-    expect(stderr.text.endsWith("⠙ creating aws:s3/bucket:Bucket census-pinpoint-staging")).toBe(true);
+    renderer.progress(bucketStart);
+    expect(stderr.text.endsWith(`⠙ creating S3 bucket ${BUCKET}`)).toBe(true);
 
     stderr.text = "";
     renderer.progress(bucketDone);
-    expect(stderr.text).toBe("\r\x1b[2K✔ created aws:s3/bucket:Bucket census-pinpoint-staging (2.1s)\n⠙ Creating resources");
+    expect(stderr.text).toBe(`\r\x1b[2K✔ created S3 bucket ${BUCKET} (2.1s)\n⠙ Creating resources`);
 
     stderr.text = "";
     renderer.stop();
@@ -239,6 +242,87 @@ describe("Census values", () => {
     expect(stderr.text).toContain("`census-pinpoint credentials --show-secret`");
     const labels = stdout.text.replace(new RegExp(SGR.source, "g"), "").split("\n").filter(Boolean).map((line) => line.split(/\s{2,}/)[0]);
     expect(labels).toEqual(CENSUS_FORM_FIELDS.map(({ label }) => label));
+  });
+});
+
+describe("on a narrow terminal", () => {
+  /** A renderer on a terminal `columns` wide (both streams), without colour. */
+  function narrow(columns: number) {
+    const stdout = new FakeStream(true, columns);
+    const stderr = new FakeStream(true, columns);
+    const renderer = createRenderer({ stdout, stderr, env: { NO_COLOR: "1", TERM: "dumb" } });
+    const lines = (stream: FakeStream) => stream.text.split("\n").filter((line) => line !== "");
+    return { stdout, stderr, renderer, lines };
+  }
+
+  test("messages wrap at words under their text, never wider than the terminal", () => {
+    const { stderr, renderer, lines } = narrow(40);
+    renderer.warning("Store the Secret Key now, somewhere safe. It can be shown again later.");
+    renderer.progress(bucketDone);
+    expect(lines(stderr)).toEqual([
+      "⚠ Store the Secret Key now, somewhere",
+      "  safe. It can be shown again later.",
+      "✔ created S3 bucket",
+      "  census-pinpoint-staging-123456789012-",
+      "  eu-west-1 (2.1s)",
+    ]);
+  });
+
+  test("piped, a message stays on one line whatever the width", () => {
+    const stderr = new FakeStream(false, 40);
+    createRenderer({ stdout: new FakeStream(), stderr, env: {} }).warning("Store the Secret Key now, somewhere safe. It can be shown again later.");
+    expect(stderr.text).toBe("⚠ Store the Secret Key now, somewhere safe. It can be shown again later.\n");
+  });
+
+  test("a Census value too wide beside its label goes under it, whole", () => {
+    const { stdout, renderer, lines } = narrow(80);
+    renderer.censusValues(VALUES, { showSecret: true });
+    expect(lines(stdout)).toEqual([
+      "Access Key ID           AKIAIOSFODNN7EXAMPLE",
+      `Secret Key              ${SECRET}`,
+      "Pinpoint Project ID     0123456789abcdef0123456789abcdef",
+      `S3 Staging Bucket Name  ${BUCKET}`,
+      "Importer Role ARN",
+      "  arn:aws:iam::123456789012:role/CensusPinpointSegmentImporter-01234567",
+      "AWS Region              eu-west-1",
+    ]);
+  });
+
+  test("a table too wide for the terminal is stacked: each row's first cell, then its other cells under their headers", () => {
+    const { stdout, renderer, lines } = narrow(60);
+    renderer.table(
+      ["Region", "Bucket", "Key age"],
+      [{ cells: ["eu-west-1", BUCKET, "3 days"] }, { cells: ["us-east-1", "census-pinpoint-staging-123456789012-us-east-1", ""] }],
+    );
+    expect(lines(stdout)).toEqual([
+      "eu-west-1",
+      `  Bucket   ${BUCKET}`,
+      "  Key age  3 days",
+      "us-east-1",
+      "  Bucket   census-pinpoint-staging-123456789012-us-east-1",
+    ]);
+    expect(Math.max(...lines(stdout).map((line) => line.length))).toBeLessThanOrEqual(60);
+  });
+
+  test("a table that fits keeps its columns", () => {
+    const { stdout, renderer, lines } = narrow(80);
+    renderer.table(["Region", "Key age"], [{ cells: ["eu-west-1", "3 days"] }]);
+    expect(lines(stdout)).toEqual(["Region     Key age", "eu-west-1  3 days"]);
+  });
+
+  test("setup's connection test ends with a one-line verdict", () => {
+    const passed = narrow(80);
+    passed.renderer.connectionTest([
+      { status: "passed", label: "AWS accepts the access key" },
+      { status: "skipped", label: "The Census user may start segment imports", detail: "the endpoint did not answer" },
+    ]);
+    expect(passed.lines(passed.stdout).at(-1)).toBe("✔ Census connection test passed: 1 of 2 checks, 1 could not be run (marked –).");
+    const failed = narrow(80);
+    failed.renderer.connectionTest([
+      { status: "passed", label: "AWS accepts the access key" },
+      { status: "failed", label: "The key can upload a file to the bucket", fix: "Give the Census user s3:PutObject." },
+    ]);
+    expect(failed.lines(failed.stdout).at(-1)).toBe("✘ Census connection test failed: 1 of 2 checks (the fix is under each ✘).");
   });
 });
 

@@ -3,12 +3,11 @@
  * (read-only); after it, what the user changes in Census and how the old pieces are retired.
  */
 import type { CensusValues } from "../censusValues.js";
-import type { ParsedFlags } from "../cli.js";
 import type { ProgressReporter } from "../progress.js";
 import type { SetupInputs } from "../setup/inputs.js";
 import type { AwsTarget } from "../aws/target.js";
 import { readExistingBucket } from "../aws/existingBucket.js";
-import { flagText } from "../commands/flags.js";
+import type { OptionsOf } from "../commands/flagRegistry.js";
 import { checkAdoptable, type Adoption } from "./adoptableBucket.js";
 
 export { bucketToImport } from "./adoptableBucket.js";
@@ -27,8 +26,8 @@ export interface HandOver {
   retireCommand: string;
 }
 
-export function censusChanges(values: CensusValues, flags: ParsedFlags): HandOver {
-  const profile = flagText(flags, "profile");
+export function censusChanges(values: CensusValues, flags: OptionsOf<"profile">): HandOver {
+  const profile = flags.profile;
   const retireCommand = [
     "census-pinpoint retire",
     `--region ${values.awsRegion}`,

@@ -4,11 +4,16 @@
  * (S3.12), default encryption, TLS-only bucket policy (S3.5), and lifecycle: expiry of every object
  * (S3.13) and abort of incomplete uploads. Read-only.
  */
-import type { LifecycleRule, PublicAccessBlockConfiguration, ServerSideEncryptionRule } from "@aws-sdk/client-s3";
 import { defaultBucketName } from "../../infra/names.js";
 import { partitionOf, type Partition } from "../../infra/regions.js";
 import { bucketAvailability } from "../aws/bucket.js";
-import { readBucketSettings, type SettingRead } from "../aws/bucketSettings.js";
+import {
+  readBucketSettings,
+  type LifecycleRule,
+  type PublicAccessBlockConfiguration,
+  type ServerSideEncryptionRule,
+  type SettingRead,
+} from "../aws/bucketSettings.js";
 import { parseRoleArn } from "../verify/input.js";
 import { describeRules, judgeLifecycle, lifecycleFix } from "./lifecycle.js";
 import type { AreaResult, AuditFinding, AuditOptions, AuditSubject } from "./report.js";
@@ -222,7 +227,7 @@ export async function auditBucket(subject: AuditSubject, options: AuditOptions):
   }
   const scope: BucketScope = { subject, bucket, partition: partitionOf(subject.region) };
   const bucketRegion = availability.region;
-  const settings = await readBucketSettings({ ...subject.admin, region: bucketRegion ?? subject.region }, bucket, options.env);
+  const settings = await readBucketSettings({ ...subject.admin, region: bucketRegion ?? subject.region }, bucket);
   const { publicAccessBlock, objectOwnership, encryption: sse, policy, lifecycleRules } = settings;
   const outcomes: Outcome[] = [regionOutcome(scope, bucketRegion)];
   if (publicAccessBlock.read) outcomes.push(publicAccess(scope, publicAccessBlock.value));

@@ -40,13 +40,13 @@ type Resolution = { holder: Holder } | { finding: AuditFinding } | { skipped: st
 
 const ADOPT = "`census-pinpoint adopt`";
 
-async function resolveHolder(subject: AuditSubject, options: AuditOptions, accountId: string): Promise<Resolution> {
+async function resolveHolder(subject: AuditSubject, accountId: string): Promise<Resolution> {
   const { census } = subject;
   if (census.kind === "user") return { holder: { userName: census.userName, source: "named by --census-user; each of its keys is reviewed" } };
   if (census.kind === "stack") return { holder: { userName: census.userName, accessKeyId: census.accessKeyId, source: `stack ${subject.stackName ?? ""}`.trim() } };
 
   const source = `AWS profile "${census.profile}"`;
-  const owner = await keyOwnerOfProfile(subject.admin, census.profile, options.env);
+  const owner = await keyOwnerOfProfile(subject.admin, census.profile);
   if (owner.via === "sts" && owner.accountId !== accountId) {
     return { skipped: `the key in ${source} belongs to AWS account ${owner.accountId}, and the importer role to ${accountId}` };
   }
@@ -171,13 +171,13 @@ function directPoliciesFinding(holder: Holder, person: boolean, direct: Principa
   });
 }
 
-async function policyOutcomes(subject: AuditSubject, options: AuditOptions, scope: AuditScope, holder: Holder, user: UserRecord, person: boolean): Promise<Array<AuditFinding | string>> {
-  const policies = await policiesOf(subject.admin, { kind: "user", name: holder.userName }, options.env);
+async function policyOutcomes(subject: AuditSubject, scope: AuditScope, holder: Holder, user: UserRecord, person: boolean): Promise<Array<AuditFinding | string>> {
+  const policies = await policiesOf(subject.admin, { kind: "user", name: holder.userName });
   const all = policies.map((policy) => ({ name: policyLabel(policy), document: policy.document }));
   const context: GrantContext = { scope, grantee: { kind: "census-user", userName: holder.userName } };
   const read = grantsBeyondNeed(all, context);
-  if (read.some((grant) => grant.kind === "every-bucket")) context.bucketCount = await countBuckets(subject.admin, options.env);
-  const simulation = read.length > 0 ? await simulate(subject.admin, user.arn, probesOf(read), options.env) : ({ available: true, decisions: new Map() } as const);
+  if (read.some((grant) => grant.kind === "every-bucket")) context.bucketCount = await countBuckets(subject.admin);
+  const simulation = read.length > 0 ? await simulate(subject.admin, user.arn, probesOf(read)) : ({ available: true, decisions: new Map() } as const);
   const grants = grantsBeyondNeed(all, context, { verdicts: verdictsOf(simulation) });
 
   const outcomes: Array<AuditFinding | string> = grants.map((grant) => grantFinding(scope, holder, person, grant, policies, simulation));
@@ -270,11 +270,11 @@ export async function auditCensusIdentity(subject: AuditSubject, options: AuditO
   const record = (outcome: AuditFinding | string) => (typeof outcome === "string" ? result.passed.push(outcome) : result.findings.push(outcome));
 
   try {
-    const resolution = await resolveHolder(subject, options, scope.accountId);
+    const resolution = await resolveHolder(subject, scope.accountId);
     if ("skipped" in resolution) return { ...result, skipped: resolution.skipped };
     if ("finding" in resolution) return { ...result, findings: [resolution.finding] };
     const { holder } = resolution;
-    const user = await readUser(subject.admin, holder.userName, options.env);
+    const user = await readUser(subject.admin, holder.userName);
     if (!user) return { ...result, skipped: `there is no IAM user ${holder.userName} in account ${scope.accountId}` };
     record(`Census's key ${holder.accessKeyId ? `${holder.accessKeyId} ` : ""}belongs to IAM user ${holder.userName} (${holder.source})`);
 
@@ -283,7 +283,7 @@ export async function auditCensusIdentity(subject: AuditSubject, options: AuditO
     const person = signals.length > 0;
     if (person) record(sharedUserFinding(holder, signals, holder.accessKeyId ? keys.filter((key) => key.id !== holder.accessKeyId) : []));
     else record(`User ${holder.userName} has no console password and no MFA device: no person signs in as it`);
-    for (const outcome of await policyOutcomes(subject, options, scope, holder, user, person)) record(outcome);
+    for (const outcome of await policyOutcomes(subject, scope, holder, user, person)) record(outcome);
     for (const outcome of await keyOutcomes(subject, options, holder, person, keys)) record(outcome);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;

@@ -4,9 +4,8 @@
  * parts are stored, and billed, but listed nowhere). The fix must carry the bucket's existing rules:
  * PutBucketLifecycleConfiguration replaces them all.
  */
-import type { LifecycleRule } from "@aws-sdk/client-s3";
 import { DEFAULT_EXPIRATION_DAYS } from "../../infra/validation.js";
-import { coversEveryObject } from "../aws/bucketSettings.js";
+import { coversEveryObject, type LifecycleRule } from "../aws/bucketSettings.js";
 import { shellQuoted } from "./shell.js";
 
 /** How long the stack lets an incomplete upload stay. */

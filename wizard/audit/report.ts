@@ -74,7 +74,6 @@ export interface AreaResult {
 }
 
 export interface AuditOptions {
-  env: NodeJS.ProcessEnv;
   onProgress: ProgressReporter;
   /** Milliseconds since the epoch: key ages are computed against it. */
   now: number;

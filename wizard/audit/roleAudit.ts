@@ -109,13 +109,13 @@ function named(policies: PrincipalPolicy[]): NamedPolicy[] {
   return policies.map((policy) => ({ name: policyLabel(policy), document: policy.document }));
 }
 
-async function policyOutcomes(subject: AuditSubject, options: AuditOptions, scope: AuditScope, role: { name: string; arn: string }): Promise<Array<AuditFinding | string>> {
-  const policies = await policiesOf(subject.admin, { kind: "role", name: role.name }, options.env);
+async function policyOutcomes(subject: AuditSubject, scope: AuditScope, role: { name: string; arn: string }): Promise<Array<AuditFinding | string>> {
+  const policies = await policiesOf(subject.admin, { kind: "role", name: role.name });
   const all = named(policies);
   const context: GrantContext = { scope, grantee: { kind: "importer-role" } };
   const read = grantsBeyondNeed(all, context);
-  if (read.some((grant) => grant.kind === "every-bucket")) context.bucketCount = await countBuckets(subject.admin, options.env);
-  const simulation = read.length > 0 ? await simulate(subject.admin, role.arn, probesOf(read), options.env) : ({ available: true, decisions: new Map() } as const);
+  if (read.some((grant) => grant.kind === "every-bucket")) context.bucketCount = await countBuckets(subject.admin);
+  const simulation = read.length > 0 ? await simulate(subject.admin, role.arn, probesOf(read)) : ({ available: true, decisions: new Map() } as const);
   const verdicts = verdictsOf(simulation);
 
   const outcomes: Array<AuditFinding | string> = policies.map((policy, index) => {
@@ -153,10 +153,10 @@ export async function auditImporterRole(subject: AuditSubject, options: AuditOpt
 
   const record = (outcome: AuditFinding | string) => (typeof outcome === "string" ? result.passed.push(outcome) : result.findings.push(outcome));
   try {
-    const role = await readRole(subject.admin, roleName, options.env);
+    const role = await readRole(subject.admin, roleName);
     if (!role) return { ...result, skipped: `there is no role ${roleName} in account ${scope.accountId} (check --role-arn)` };
     record(trustFinding(scope, roleName, role.trustPolicy));
-    for (const outcome of await policyOutcomes(subject, options, scope, { name: roleName, arn: role.arn || subject.importerRoleArn })) record(outcome);
+    for (const outcome of await policyOutcomes(subject, scope, { name: roleName, arn: role.arn || subject.importerRoleArn })) record(outcome);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     return { ...result, skipped: error.message };

@@ -5,48 +5,32 @@
  * answer HTTP 500 or NotImplemented, or the caller may not use it), the reading stands alone and the
  * finding says so.
  */
-import { IAMClient, paginateSimulatePrincipalPolicy, type EvaluationResult } from "@aws-sdk/client-iam";
-import { awsClientConfig } from "../aws/clients.js";
+import { simulatePrincipalPolicy, type SimulatorDecision } from "../aws/policySimulator.js";
 import type { AwsTarget } from "../aws/target.js";
 import { adminSkipReason } from "../verify/adminAccess.js";
 import type { AccessRequest } from "./policyEvaluation.js";
 import { probeKey, type Grant, type ProbeVerdicts } from "./policyGrants.js";
 import type { AuditMethod } from "./report.js";
 
-export type SimulatorDecision = "allowed" | "explicitDeny" | "implicitDeny";
+export type { SimulatorDecision } from "../aws/policySimulator.js";
 
 export type Simulation =
   | { available: true; decisions: ReadonlyMap<string, SimulatorDecision> }
   /** Why the simulator gave no answer, said after "the policy simulator is not available: ". */
   | { available: false; reason: string };
 
-function decisionOf(result: EvaluationResult): SimulatorDecision {
-  const decision = result.EvalDecision;
-  return decision === "allowed" || decision === "explicitDeny" ? decision : "implicitDeny";
-}
-
-/** One call per resource: the simulator answers every action for every resource of a call. */
-export async function simulate(admin: AwsTarget, principalArn: string, requests: AccessRequest[], env?: NodeJS.ProcessEnv): Promise<Simulation> {
-  const byResource = new Map<string, Set<string>>();
-  for (const { action, resource } of requests) (byResource.get(resource) ?? byResource.set(resource, new Set()).get(resource)!).add(action);
-  if (byResource.size === 0) return { available: true, decisions: new Map() };
-
-  const client = new IAMClient(awsClientConfig(admin, "IAM", env));
-  const decisions = new Map<string, SimulatorDecision>();
+export async function simulate(admin: AwsTarget, principalArn: string, requests: AccessRequest[]): Promise<Simulation> {
+  if (requests.length === 0) return { available: true, decisions: new Map() };
   try {
-    for (const [resource, actions] of byResource) {
-      const pages = paginateSimulatePrincipalPolicy({ client }, { PolicySourceArn: principalArn, ActionNames: [...actions], ResourceArns: [resource] });
-      for await (const page of pages) {
-        for (const result of page.EvaluationResults ?? []) {
-          if (result.EvalActionName) decisions.set(probeKey({ action: result.EvalActionName, resource: result.EvalResourceName ?? resource }), decisionOf(result));
-        }
-      }
-    }
+    const answers = await simulatePrincipalPolicy(admin, principalArn, requests);
+    const decisions = new Map<string, SimulatorDecision>();
+    requests.forEach((request, index) => {
+      const decision = answers[index];
+      if (decision !== undefined) decisions.set(probeKey(request), decision);
+    });
     return { available: true, decisions };
   } catch (error) {
     return { available: false, reason: adminSkipReason(error, admin, "SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy") };
-  } finally {
-    client.destroy();
   }
 }
 

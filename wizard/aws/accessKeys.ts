@@ -1,7 +1,7 @@
 /** A user's access keys as IAM records them, and when each was last used: what a key rotation checks before deleting one. */
 import { GetAccessKeyLastUsedCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError } from "./awsErrors.js";
+import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
 export interface AccessKeyRecord {
@@ -15,11 +15,6 @@ export interface KeyLastUse {
   at?: Date;
   service?: string;
   region?: string;
-}
-
-function isNoSuchEntity(error: unknown): boolean {
-  const { name, Code } = (error ?? {}) as { name?: unknown; Code?: unknown };
-  return name === "NoSuchEntityException" || Code === "NoSuchEntity";
 }
 
 async function withIam<T>(target: AwsTarget, operation: string, send: (iam: IAMClient) => Promise<T>): Promise<T> {
@@ -41,6 +36,21 @@ export function accessKeysOf(target: AwsTarget, userName: string): Promise<Acces
       return AccessKeyMetadata.flatMap((key) => (key.AccessKeyId ? [{ id: key.AccessKeyId, active: key.Status === "Active", createdAt: key.CreateDate }] : []));
     } catch (error) {
       if (isNoSuchEntity(error)) return [];
+      throw error;
+    }
+  });
+}
+
+/** Whose key it is, by IAM's record: `found` false when IAM has no such key; no `userName` when IAM names no user. */
+export type KeyUser = { found: false } | { found: true; userName?: string };
+
+export function keyUser(target: AwsTarget, accessKeyId: string): Promise<KeyUser> {
+  return withIam(target, "GetAccessKeyLastUsed", async (iam) => {
+    try {
+      const { UserName } = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
+      return { found: true, ...(UserName ? { userName: UserName } : {}) };
+    } catch (error) {
+      if (isNoSuchEntity(error)) return { found: false };
       throw error;
     }
   });

@@ -17,7 +17,6 @@ export interface AwsCallContext {
   operation: string;
   /** The IAM action the operation needs; named when AWS's refusal does not say (S3 never does on HEAD). */
   permission: string;
-  env?: NodeJS.ProcessEnv;
 }
 
 /** What kind of failure an SDK error is; `detail` is already redacted. */
@@ -136,7 +135,19 @@ function wrappedSystemCode(message: string): string | undefined {
   return message.startsWith("AWS SDK error wrapper for") ? /\b(E[A-Z]{3,}|ERR_[A-Z_]+)\b/.exec(message)?.[1] : undefined;
 }
 
+// What AWS said behind each typed error made here: callers that word a failure their own way (verify's
+// checks, doctor's) classify the typed error as they would the SDK's.
+const FAILURES = new WeakMap<CliError, AwsFailure>();
+
+function remembered<T extends CliError>(error: T, failure: AwsFailure): T {
+  FAILURES.set(error, failure);
+  return error;
+}
+
+/** Classifies what the SDK threw, or a typed error of awsFailureToCliError or missingProfileError by what it was made from. */
 export function classifyAwsError(error: unknown, target?: AwsTarget): AwsFailure {
+  const known = error instanceof CliError ? FAILURES.get(error) : undefined;
+  if (known) return known;
   const e: SdkError = typeof error === "object" && error !== null ? (error as SdkError) : { message: String(error) };
   const message = redact(typeof e.message === "string" ? e.message : String(error), target);
   const name = typeof e.name === "string" ? e.name : undefined;
@@ -171,6 +182,12 @@ export function classifyAwsError(error: unknown, target?: AwsTarget): AwsFailure
   // parser's own error; what the status says is more useful than that.
   if (message.includes("Deserialization error")) return { kind: "other", status, detail: "unreadable response" };
   return { kind: "other", code, status, detail: bodyless ? "no details in the response" : message };
+}
+
+/** IAM's answer for a user, role, group, policy or key that does not exist. */
+export function isNoSuchEntity(error: unknown): boolean {
+  const { name, Code } = (error ?? {}) as { name?: unknown; Code?: unknown };
+  return name === "NoSuchEntityException" || Code === "NoSuchEntity";
 }
 
 function oneLine(text: string): string {
@@ -209,12 +226,25 @@ export function missingProfileProblem(files: AwsProfileFiles, missing: MissingPr
   return `takes its credentials from source_profile "${missing.name}"${through}, which does not exist in ${where}`;
 }
 
-/** The profile --profile, AWS_PROFILE or --key-profile named is not in the files, or a source_profile it needs is not. */
-export function missingProfileError(files: AwsProfileFiles, profile: string, missing: MissingProfile): AwsCredentialsError {
+/** A profile that --profile, AWS_PROFILE or --key-profile named is not in the files, or a source_profile it needs is not. */
+export class MissingProfileError extends AwsCredentialsError {
+  constructor(
+    readonly profile: string,
+    /** What is wrong with it, said after its name. */
+    readonly problem: string,
+    hint: string,
+  ) {
+    super(`AWS profile "${profile}" ${problem}.`, hint);
+  }
+}
+
+export function missingProfileError(files: AwsProfileFiles, profile: string, missing: MissingProfile): MissingProfileError {
   const hint = files.misspelledInConfig.has(missing.name)
     ? `${files.configFile} has a section [${missing.name}], which the AWS CLI and SDKs ignore: in the config file a profile's section is [profile ${missing.name}].`
     : `Check the profile name (--profile, --key-profile or AWS_PROFILE); \`aws configure list-profiles\` lists the profiles there are. AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE choose other files.`;
-  return new AwsCredentialsError(`AWS profile "${profile}" ${missingProfileProblem(files, missing)}.`, hint);
+  const error = new MissingProfileError(profile, missingProfileProblem(files, missing), hint);
+  // To the SDK a profile that is not there is credentials it could not load.
+  return remembered(error, { kind: "no-credentials", detail: error.message });
 }
 
 const CHOOSE_CREDENTIALS_HINT =
@@ -223,8 +253,12 @@ const CHOOSE_CREDENTIALS_HINT =
 /** The one mapping from an SDK failure to the CLI's errors. A CliError passes through unchanged. */
 export function awsFailureToCliError(error: unknown, context: AwsCallContext): CliError {
   if (error instanceof CliError) return error;
+  const failure = classifyAwsError(error, context.target);
+  return remembered(typedError(failure, context), failure);
+}
+
+function typedError(failure: AwsFailure, context: AwsCallContext): CliError {
   const { target, service, operation } = context;
-  const failure = classifyAwsError(error, target);
   switch (failure.kind) {
     case "no-credentials": {
       const forProfile = target.profile && !target.credentials ? ` for profile "${target.profile}"` : "";
@@ -254,7 +288,7 @@ export function awsFailureToCliError(error: unknown, context: AwsCallContext): C
     }
     case "network":
       return new AwsRequestError(
-        `Could not reach ${describeEndpoint(service, target.region, context.env)} for ${service} ${operation}: ${failure.detail}.`,
+        `Could not reach ${describeEndpoint(service, target)} for ${service} ${operation}: ${failure.detail}.`,
         "Check your network connection, proxy and firewall; if AWS_ENDPOINT_URL is set (for a local emulator, say), check that it points at a running endpoint.",
       );
     case "other": {

@@ -1,57 +1,34 @@
 /**
  * Whether the staging bucket name can be used. Bucket names are global within a partition, so a name
- * may already belong to another account; HeadBucket tells: 404 free, 403 someone else's, 200 ours.
- * Call it after getCallerIdentity: S3 answers a HEAD with bad credentials with a bare 403 too, which
- * would read as "taken".
+ * may already belong to another account: free, ours, or taken (bucketLocation.ts reads S3's answer).
+ * And how many files a bucket holds.
  */
-import { HeadBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { defaultBucketName } from "../../infra/names.js";
 import type { PinpointRegion } from "../../infra/regions.js";
 import type { AwsTarget } from "./target.js";
 import { awsFailureToCliError } from "./awsErrors.js";
+import { locateBucket } from "./bucketLocation.js";
 import { awsClientConfig } from "./clients.js";
 
 /** `region` is where the bucket lives, when S3 said so. */
 export type BucketAvailability = { status: "free" } | { status: "yours"; region?: string } | { status: "taken"; region?: string };
 
-type HeadAnswer = BucketAvailability | { status: "elsewhere"; region?: string };
-
-type S3Failure = { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string | undefined> } };
-
-async function headBucket(target: AwsTarget, bucketName: string): Promise<HeadAnswer> {
-  const client = new S3Client(awsClientConfig(target, "S3"));
-  try {
-    const { BucketRegion } = await client.send(new HeadBucketCommand({ Bucket: bucketName }));
-    return { status: "yours", region: BucketRegion };
-  } catch (error) {
-    const { $metadata, $response } = (error ?? {}) as S3Failure;
-    const region = $response?.headers?.["x-amz-bucket-region"] || undefined;
-    switch ($metadata?.httpStatusCode) {
-      case 404:
-        return { status: "free" };
-      case 403:
-        return { status: "taken", region };
-      case 301:
-      case 307:
-        return { status: "elsewhere", region };
-      // Signed for the wrong region, some endpoints answer 400 naming the right one.
-      case 400:
-        if (region && region !== target.region) return { status: "elsewhere", region };
-    }
-    throw awsFailureToCliError(error, { target, service: "S3", operation: "HeadBucket", permission: "s3:ListBucket" });
-  } finally {
-    client.destroy();
-  }
+export async function bucketAvailability(target: AwsTarget, bucketName: string): Promise<BucketAvailability> {
+  const here = await locateBucket(target, bucketName);
+  if (here.status !== "elsewhere") return availabilityOf(here);
+  // The bucket exists in another region; asking that region tells ours from someone else's. Where S3
+  // did not say which, the name is not free, and whose it is cannot be told.
+  if (here.region === undefined) return { status: "taken" };
+  const there = await locateBucket({ ...target, region: here.region }, bucketName);
+  if (there.status === "elsewhere") return { status: "taken", region: here.region };
+  const availability = availabilityOf(there);
+  return availability.status === "free" ? availability : { status: availability.status, region: availability.region ?? here.region };
 }
 
-export async function bucketAvailability(target: AwsTarget, bucketName: string): Promise<BucketAvailability> {
-  const answer = await headBucket(target, bucketName);
-  if (answer.status !== "elsewhere") return answer;
-  // The bucket exists in another region; asking that region tells ours from someone else's.
-  if (!answer.region || answer.region === target.region) return { status: "taken", region: answer.region };
-  const there = await headBucket({ ...target, region: answer.region }, bucketName);
-  if (there.status === "elsewhere") return { status: "taken", region: answer.region };
-  return there.status === "free" ? there : { status: there.status, region: there.region ?? answer.region };
+function availabilityOf(location: { status: "visible" | "refused"; region?: string } | { status: "missing" }): BucketAvailability {
+  if (location.status === "missing") return { status: "free" };
+  return { status: location.status === "visible" ? "yours" : "taken", region: location.region };
 }
 
 export function bucketTakenMessage(bucketName: string, accountId: string, region: PinpointRegion, projectId: string): string {

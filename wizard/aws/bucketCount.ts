@@ -7,8 +7,8 @@ import { awsClientConfig } from "./clients.js";
  * Undefined when S3 will not say (no s3:ListAllMyBuckets, no answer): the count only sharpens a
  * finding's words, so its absence must not stop the audit.
  */
-export async function countBuckets(target: AwsTarget, env?: NodeJS.ProcessEnv): Promise<number | undefined> {
-  const s3 = new S3Client(awsClientConfig(target, "S3", env));
+export async function countBuckets(target: AwsTarget): Promise<number | undefined> {
+  const s3 = new S3Client(awsClientConfig(target, "S3"));
   try {
     let count = 0;
     for await (const page of paginateListBuckets({ client: s3 }, {})) count += page.Buckets?.length ?? 0;

@@ -17,6 +17,8 @@ import {
   type ServerSideEncryptionRule,
 } from "@aws-sdk/client-s3";
 import type { AwsTarget } from "./target.js";
+
+export type { LifecycleRule, PublicAccessBlockConfiguration, ServerSideEncryptionRule };
 import { classifyAwsError, awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
@@ -55,8 +57,8 @@ async function readSetting<T>(client: S3Client, target: AwsTarget, reading: Read
 }
 
 /** `target.region` must be the bucket's: S3 redirects a request signed for another region. */
-export async function readBucketSettings(target: AwsTarget, bucketName: string, env: NodeJS.ProcessEnv = process.env): Promise<BucketSettings> {
-  const client = new S3Client(awsClientConfig(target, "S3", env));
+export async function readBucketSettings(target: AwsTarget, bucketName: string): Promise<BucketSettings> {
+  const client = new S3Client(awsClientConfig(target, "S3"));
   const Bucket = bucketName;
   try {
     const [publicAccessBlock, objectOwnership, encryption, policy, lifecycleRules] = await Promise.all([

@@ -41,7 +41,7 @@ const SERVICE_ENDPOINT_VARIABLES: Record<AwsService, string> = {
  * the profile's config file is honoured by the SDK too but not seen here; it only matters for S3's
  * path-style addressing and for naming the endpoint in error messages.
  */
-export function configuredEndpoint(service: AwsService, env: NodeJS.ProcessEnv = process.env): { url: string; variable: string } | undefined {
+export function configuredEndpoint(service: AwsService, env: NodeJS.ProcessEnv): { url: string; variable: string } | undefined {
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true") return undefined;
   for (const variable of [SERVICE_ENDPOINT_VARIABLES[service], "AWS_ENDPOINT_URL"]) {
     const url = env[variable];
@@ -59,10 +59,10 @@ function maxAttemptsFrom(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(value) && value > 0 ? value : AWS_CALL_LIMITS.maxAttempts;
 }
 
-export function awsClientConfig(target: AwsTarget, service: AwsService, env: NodeJS.ProcessEnv = process.env): AwsClientConfig {
+export function awsClientConfig(target: AwsTarget, service: AwsService): AwsClientConfig {
   const config: AwsClientConfig = {
     region: target.region,
-    maxAttempts: maxAttemptsFrom(env),
+    maxAttempts: maxAttemptsFrom(target.env),
     requestHandler: {
       connectionTimeout: AWS_CALL_LIMITS.connectionTimeoutMs,
       requestTimeout: AWS_CALL_LIMITS.requestTimeoutMs,
@@ -80,12 +80,12 @@ export function awsClientConfig(target: AwsTarget, service: AwsService, env: Nod
   else if (target.profile) config.credentials = fromIni({ profile: target.profile });
   // Emulators such as moto serve every bucket from one host name; virtual-hosted addressing would
   // need DNS for <bucket>.<host>.
-  if (service === "S3" && configuredEndpoint("S3", env)) config.forcePathStyle = true;
+  if (service === "S3" && configuredEndpoint("S3", target.env)) config.forcePathStyle = true;
   return config;
 }
 
 /** Names where a request went, for messages: the configured endpoint, else the service and region. */
-export function describeEndpoint(service: AwsService, region: string, env: NodeJS.ProcessEnv = process.env): string {
-  const endpoint = configuredEndpoint(service, env);
-  return endpoint ? `${endpoint.url} (set by ${endpoint.variable})` : `the AWS ${service} endpoint in ${region}`;
+export function describeEndpoint(service: AwsService, target: AwsTarget): string {
+  const endpoint = configuredEndpoint(service, target.env);
+  return endpoint ? `${endpoint.url} (set by ${endpoint.variable})` : `the AWS ${service} endpoint in ${target.region}`;
 }

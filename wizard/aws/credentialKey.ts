@@ -9,20 +9,32 @@ import { missingProfileError, awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 import { missingProfile, readAwsProfiles } from "./configuredRegion.js";
 
-/** The access key ID of `target`'s credentials (a named profile, else the default chain). */
-export async function credentialsAccessKeyId(target: AwsTarget, env: NodeJS.ProcessEnv): Promise<string> {
-  const client = new STSClient(awsClientConfig(target, "STS", env));
+export type Credentials = NonNullable<AwsTarget["credentials"]>;
+
+/**
+ * The credentials of `target`: given outright, a named profile read from the profile files alone
+ * (clients.ts says why), else the default chain. Throws MissingProfileError when the profile, or a
+ * source_profile it needs, is in neither file; else AwsCredentialsError with what the SDK said.
+ */
+export async function resolveCredentials(target: AwsTarget): Promise<Credentials> {
+  if (target.credentials) return { ...target.credentials };
+  const client = new STSClient(awsClientConfig(target, "STS"));
   try {
-    return (await client.config.credentials()).accessKeyId;
+    const { accessKeyId, secretAccessKey, sessionToken } = await client.config.credentials();
+    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
   } catch (error) {
     if (target.profile) {
-      // The files the SDK read: it takes their paths from process.env.
-      const files = await readAwsProfiles(process.env);
+      const files = await readAwsProfiles(target.env);
       const missing = missingProfile(files, target.profile);
       if (missing) throw missingProfileError(files, target.profile, missing);
     }
-    throw awsFailureToCliError(error, { target, service: "STS", operation: "credential lookup", permission: "sts:GetCallerIdentity", env });
+    throw awsFailureToCliError(error, { target, service: "STS", operation: "credential lookup", permission: "sts:GetCallerIdentity" });
   } finally {
     client.destroy();
   }
+}
+
+/** The access key ID of `target`'s credentials. */
+export async function credentialsAccessKeyId(target: AwsTarget): Promise<string> {
+  return (await resolveCredentials(target)).accessKeyId;
 }

@@ -4,15 +4,10 @@
  */
 import { GetGroupCommand, GetPolicyCommand, GetRoleCommand, GetUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError } from "./awsErrors.js";
+import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
 import { awsClientConfig } from "./clients.js";
 import { NAMED_TYPES, type NamedType } from "./namedTypes.js";
-
-function isNoSuchEntity(error: unknown): boolean {
-  const { name, Code } = (error ?? {}) as { name?: unknown; Code?: unknown };
-  return name === "NoSuchEntityException" || Code === "NoSuchEntity";
-}
 
 const IAM_LOOKUPS: Record<Exclude<NamedType, "aws:s3/bucket:Bucket">, { operation: string; command: (id: string) => object }> = {
   "aws:iam/role:Role": { operation: "GetRole", command: (RoleName) => new GetRoleCommand({ RoleName }) },

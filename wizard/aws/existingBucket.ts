@@ -4,6 +4,7 @@
  * settings the stack will write over (its bucket policy and lifecycle rules). Read-only.
  */
 import type { LifecycleRule } from "@aws-sdk/client-s3";
+import { MAX_EXPIRATION_DAYS } from "../../infra/validation.js";
 import { AwsCredentialsError } from "../errors.js";
 import type { AwsTarget } from "./target.js";
 import { bucketAvailability, countObjects } from "./bucket.js";
@@ -61,7 +62,9 @@ export async function readExistingBucket(aws: AwsTarget, bucketName: string): Pr
  * the expiry the user chose by hand instead of imposing the default.
  */
 export function wholeBucketExpiryDays(rules: readonly LifecycleRule[]): number | undefined {
-  // Beyond 3650 days is outside what a stack accepts: then the stack's default applies.
-  const covering = rules.filter((rule) => rule.Status === "Enabled" && rule.Expiration?.Days !== undefined && rule.Expiration.Days <= 3650 && coversEveryObject(rule));
+  // Beyond the maximum is outside what a stack accepts: then the stack's default applies.
+  const covering = rules.filter(
+    (rule) => rule.Status === "Enabled" && rule.Expiration?.Days !== undefined && rule.Expiration.Days <= MAX_EXPIRATION_DAYS && coversEveryObject(rule),
+  );
   return covering.length === 1 ? covering[0]!.Expiration!.Days : undefined;
 }

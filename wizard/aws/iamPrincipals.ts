@@ -4,8 +4,9 @@
  * suggested about it.
  */
 import { GetLoginProfileCommand, GetRoleCommand, GetUserCommand, IAMClient, paginateListMFADevices } from "@aws-sdk/client-iam";
+import { AwsRequestError } from "../errors.js";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError } from "./awsErrors.js";
+import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 import { parseIamDocument } from "./principalPolicies.js";
 
@@ -21,15 +22,10 @@ export interface UserRecord {
   mfaDevices: number;
 }
 
-function isNoSuchEntity(error: unknown): boolean {
-  const { name, Code } = (error ?? {}) as { name?: unknown; Code?: unknown };
-  return name === "NoSuchEntityException" || Code === "NoSuchEntity";
-}
-
-async function withIam<T>(target: AwsTarget, env: NodeJS.ProcessEnv | undefined, use: (iam: IAMClient, fail: (operation: string, error: unknown) => never) => Promise<T>): Promise<T> {
-  const iam = new IAMClient(awsClientConfig(target, "IAM", env));
+async function withIam<T>(target: AwsTarget, use: (iam: IAMClient, fail: (operation: string, error: unknown) => never) => Promise<T>): Promise<T> {
+  const iam = new IAMClient(awsClientConfig(target, "IAM"));
   const fail = (operation: string, error: unknown): never => {
-    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}`, env });
+    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
   };
   try {
     return await use(iam, fail);
@@ -38,21 +34,26 @@ async function withIam<T>(target: AwsTarget, env: NodeJS.ProcessEnv | undefined,
   }
 }
 
-/** Undefined when there is no such role. */
-export function readRole(target: AwsTarget, roleName: string, env?: NodeJS.ProcessEnv): Promise<RoleRecord | undefined> {
-  return withIam(target, env, async (iam, fail) => {
+/** Undefined when there is no such role. A trust policy that is not JSON is an AwsRequestError. */
+export function readRole(target: AwsTarget, roleName: string): Promise<RoleRecord | undefined> {
+  return withIam(target, async (iam, fail) => {
+    let role: { Arn?: string; AssumeRolePolicyDocument?: string } | undefined;
     try {
-      const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
-      return { arn: Role?.Arn ?? "", trustPolicy: parseIamDocument(Role?.AssumeRolePolicyDocument ?? "{}") };
+      role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
     } catch (error) {
       return isNoSuchEntity(error) ? undefined : fail("GetRole", error);
+    }
+    try {
+      return { arn: role?.Arn ?? "", trustPolicy: parseIamDocument(role?.AssumeRolePolicyDocument ?? "{}") };
+    } catch {
+      throw new AwsRequestError(`IAM returned a trust policy of role ${roleName} that is not JSON.`);
     }
   });
 }
 
 /** Undefined when there is no such user. */
-export function readUser(target: AwsTarget, userName: string, env?: NodeJS.ProcessEnv): Promise<UserRecord | undefined> {
-  return withIam(target, env, async (iam, fail) => {
+export function readUser(target: AwsTarget, userName: string): Promise<UserRecord | undefined> {
+  return withIam(target, async (iam, fail) => {
     let arn: string;
     try {
       const { User } = await iam.send(new GetUserCommand({ UserName: userName }));

@@ -1,9 +1,14 @@
-/** Who the CLI is acting as: the first AWS call of every command, so credential problems surface here. */
+/**
+ * Who the CLI is acting as: the first AWS call of every command, so credential problems surface here;
+ * and verify's first call with the Census key, doctor's with the user's credentials. The one
+ * GetCallerIdentity of the CLI.
+ */
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsTarget } from "./target.js";
 import { CliError } from "../errors.js";
 import { classifyAwsError, missingProfileError, awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig, configuredEndpoint } from "./clients.js";
+import { resolveCredentials } from "./credentialKey.js";
 import { missingProfile, readAwsProfiles } from "./configuredRegion.js";
 
 export interface CallerIdentity {
@@ -13,8 +18,9 @@ export interface CallerIdentity {
 }
 
 /**
- * Throws AwsCredentialsError (no, expired or invalid credentials) or AwsRequestError (unreachable).
- * `signal` abandons the request (a lookup nobody waits for any more must not keep the process alive).
+ * Throws AwsCredentialsError (no, expired or invalid credentials) or AwsRequestError (unreachable);
+ * classifyAwsError tells what AWS said behind either. `signal` abandons the request (a lookup nobody
+ * waits for any more must not keep the process alive).
  */
 export async function getCallerIdentity(target: AwsTarget, options: { signal?: AbortSignal } = {}): Promise<CallerIdentity> {
   const client = new STSClient(awsClientConfig(target, "STS"));
@@ -57,7 +63,7 @@ function sameInEveryRegion(error: unknown, target: AwsTarget): boolean {
     case "rejected-credentials":
       return failure.code === "ExpiredToken" || failure.code === "ExpiredTokenException";
     case "network":
-      return configuredEndpoint("STS") !== undefined;
+      return configuredEndpoint("STS", target.env) !== undefined;
     default:
       return false;
   }
@@ -66,11 +72,10 @@ function sameInEveryRegion(error: unknown, target: AwsTarget): boolean {
 /**
  * When no credentials loaded, what the profile files say about why: a profile (or a source_profile it
  * needs) that does not exist, or the default profile's own failure, which the default chain hides.
- * The files are those the SDK reads, so process.env rather than a command's env.
  */
 async function credentialsCause(error: unknown, target: AwsTarget): Promise<{ error: unknown; target: AwsTarget }> {
   if (target.credentials || classifyAwsError(error, target).kind !== "no-credentials") return { error, target };
-  const files = await readAwsProfiles(process.env);
+  const files = await readAwsProfiles(target.env);
   const hasDefault = files.config.has("default") || files.credentials.has("default");
   const profile = target.profile ?? (hasDefault ? "default" : undefined);
   if (profile === undefined) return { error, target };
@@ -79,18 +84,11 @@ async function credentialsCause(error: unknown, target: AwsTarget): Promise<{ er
   if (target.profile) return { error, target };
   // No profile named: the default chain tried the default profile among others and kept none of their
   // reasons; that profile alone gives its own.
-  const client = profileClient(target, profile);
+  const ofProfile = { ...target, profile };
   try {
-    await client.config.credentials();
+    await resolveCredentials(ofProfile);
     return { error, target };
   } catch (failure) {
-    return { error: failure, target: { ...target, profile } };
-  } finally {
-    client.destroy();
+    return { error: failure, target: ofProfile };
   }
-}
-
-/** An STS client whose credentials come from `profile` in the profile files alone (clients.ts says why). */
-export function profileClient(target: AwsTarget, profile: string, env: NodeJS.ProcessEnv = process.env): STSClient {
-  return new STSClient(awsClientConfig({ ...target, profile, credentials: undefined }, "STS", env));
 }

@@ -5,12 +5,10 @@
  * Only a key IAM does not place (a root user's, temporary credentials, another account's) is shown
  * to STS.
  */
-import { GetAccessKeyLastUsedCommand, IAMClient } from "@aws-sdk/client-iam";
-import { AwsCredentialsError } from "../errors.js";
 import type { AwsTarget } from "./target.js";
-import { accessKeysOf } from "./accessKeys.js";
-import { awsClientConfig } from "./clients.js";
-import { getCallerIdentity, profileClient } from "./identity.js";
+import { accessKeysOf, keyUser } from "./accessKeys.js";
+import { credentialsAccessKeyId } from "./credentialKey.js";
+import { getCallerIdentity } from "./identity.js";
 
 export type KeyPrincipal =
   | { kind: "user"; name: string }
@@ -34,42 +32,21 @@ export function keyPrincipalOf(arn: string): KeyPrincipal {
   return { kind: "other" };
 }
 
-async function profileKeyId(target: AwsTarget, profile: string, env?: NodeJS.ProcessEnv): Promise<string> {
-  const client = profileClient(target, profile, env);
-  try {
-    return (await client.config.credentials()).accessKeyId;
-  } catch {
-    // STS with the profile fails the same way and says why in the CLI's words (a profile that is not
-    // there, a source_profile that is missing, an SSO session that expired).
-    await getCallerIdentity(target);
-    throw new AwsCredentialsError(`Could not load the credentials of AWS profile "${profile}".`);
-  } finally {
-    client.destroy();
-  }
-}
-
 /** The IAM user whose key this is, by IAM's record; undefined when IAM does not place it in this account. */
-async function userOfKey(admin: AwsTarget, accessKeyId: string, env?: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const iam = new IAMClient(awsClientConfig(admin, "IAM", env));
-  let userName: string | undefined;
-  try {
-    userName = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }))).UserName;
-  } catch {
-    return undefined;
-  } finally {
-    iam.destroy();
-  }
+async function userOfKey(admin: AwsTarget, accessKeyId: string): Promise<string | undefined> {
+  const owner = await keyUser(admin, accessKeyId).catch(() => undefined);
   // IAM names an owner for keys that are no IAM user's too (a root user's): the user's own list settles it.
-  if (!userName) return undefined;
+  if (!owner?.found || owner.userName === undefined) return undefined;
+  const { userName } = owner;
   const keys = await accessKeysOf(admin, userName);
   return keys.some((key) => key.id === accessKeyId) ? userName : undefined;
 }
 
 /** Throws the CLI's AWS errors: a profile that does not exist, a key STS rejects. */
-export async function keyOwnerOfProfile(admin: AwsTarget, profile: string, env?: NodeJS.ProcessEnv): Promise<KeyOwner> {
-  const target: AwsTarget = { region: admin.region, profile };
-  const accessKeyId = await profileKeyId(target, profile, env);
-  const userName = await userOfKey(admin, accessKeyId, env);
+export async function keyOwnerOfProfile(admin: AwsTarget, profile: string): Promise<KeyOwner> {
+  const target: AwsTarget = { region: admin.region, profile, env: admin.env };
+  const accessKeyId = await credentialsAccessKeyId(target);
+  const userName = await userOfKey(admin, accessKeyId);
   if (userName) return { accessKeyId, principal: { kind: "user", name: userName }, via: "iam" };
   const identity = await getCallerIdentity(target);
   return { accessKeyId, principal: keyPrincipalOf(identity.arn), via: "sts", arn: identity.arn, accountId: identity.accountId };

@@ -25,7 +25,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { AwsCredentialsError, CliError } from "../errors.js";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError } from "./awsErrors.js";
+import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
 import { awsClientConfig } from "./clients.js";
 
@@ -78,11 +78,6 @@ async function check(kind: ResourceKind, name: string, probe: Probe): Promise<Le
   }
 }
 
-function isNoSuchEntity(error: unknown): boolean {
-  const { name, Code } = (error ?? {}) as { name?: unknown; Code?: unknown };
-  return name === "NoSuchEntityException" || Code === "NoSuchEntity";
-}
-
 /** Users, groups and roles reported as left: their own commands already detach their policies and memberships. */
 interface Covered {
   users: ReadonlySet<string>;
@@ -94,14 +89,14 @@ interface Covered {
  * The IAM checks share one client and run in order: a user, group or role that is left detaches its
  * own policies and memberships, so the checks after it leave those out instead of repeating them.
  */
-function iamChecks(target: AwsTarget, env: NodeJS.ProcessEnv, cli: (...args: string[]) => string) {
-  const iam = new IAMClient(awsClientConfig(target, "IAM", env));
+function iamChecks(target: AwsTarget, cli: (...args: string[]) => string) {
+  const iam = new IAMClient(awsClientConfig(target, "IAM"));
   // Our resources hold a handful of keys, groups and policies each: far below one page of any listing.
   const call = async <T>(operation: string, send: () => Promise<T>): Promise<T> => {
     try {
       return await send();
     } catch (error) {
-      throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}`, env });
+      throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
     }
   };
   /** False when IAM has no such entity. */
@@ -223,9 +218,9 @@ function bucketProbe(target: AwsTarget, bucketName: string, cli: (...args: strin
  * Every recorded resource, in the order the removal commands should run: buckets, users, groups,
  * roles, then the policies (detached by then from whatever of the above is left).
  */
-export async function findLeftovers(target: AwsTarget, recorded: RecordedResources, env: NodeJS.ProcessEnv = process.env): Promise<LeftoverCheck[]> {
+export async function findLeftovers(target: AwsTarget, recorded: RecordedResources): Promise<LeftoverCheck[]> {
   const cli = (...args: string[]) => ["aws", ...args, ...(target.profile ? ["--profile", target.profile] : [])].join(" ");
-  const iam = iamChecks(target, env, cli);
+  const iam = iamChecks(target, cli);
   const leftNames = (checks: LeftoverCheck[]) => new Set(checks.filter((check) => check.status === "left").map((check) => check.name));
   const inTurn = async <T>(items: readonly T[], check: (item: T) => Promise<LeftoverCheck>) => {
     const results: LeftoverCheck[] = [];

@@ -20,7 +20,7 @@ import {
 } from "@aws-sdk/client-iam";
 import type { AwsTarget } from "./target.js";
 import type { KeyLastUse } from "./accessKeys.js";
-import { awsFailureToCliError } from "./awsErrors.js";
+import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
 export interface LegacyKey {
@@ -55,19 +55,14 @@ export type IamDeletion =
   | { action: "DetachRolePolicy"; roleName: string; policyArn: string }
   | { action: "DeleteRole"; roleName: string };
 
-function isNoSuchEntity(error: unknown): boolean {
-  const { name, Code } = (error ?? {}) as { name?: unknown; Code?: unknown };
-  return name === "NoSuchEntityException" || Code === "NoSuchEntity";
-}
-
 /** A call on one client; the operation names the permission in an AccessDenied message. */
-async function withIam<T>(target: AwsTarget, env: NodeJS.ProcessEnv, run: (iam: IAMClient, step: (operation: string) => void) => Promise<T>): Promise<T> {
-  const iam = new IAMClient(awsClientConfig(target, "IAM", env));
+async function withIam<T>(target: AwsTarget, run: (iam: IAMClient, step: (operation: string) => void) => Promise<T>): Promise<T> {
+  const iam = new IAMClient(awsClientConfig(target, "IAM"));
   let operation = "";
   try {
     return await run(iam, (next) => (operation = next));
   } catch (error) {
-    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}`, env });
+    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
   } finally {
     iam.destroy();
   }
@@ -84,8 +79,8 @@ function tagMap(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefine
 }
 
 /** The key, its user and when it was last used; undefined when IAM has no such key in this account. */
-export function readLegacyKey(target: AwsTarget, accessKeyId: string, env: NodeJS.ProcessEnv): Promise<LegacyKey | undefined> {
-  return withIam(target, env, async (iam, step) => {
+export function readLegacyKey(target: AwsTarget, accessKeyId: string): Promise<LegacyKey | undefined> {
+  return withIam(target, async (iam, step) => {
     step("GetAccessKeyLastUsed");
     let userName: string | undefined;
     let lastUsed: { LastUsedDate?: Date; ServiceName?: string; Region?: string } | undefined;
@@ -120,8 +115,8 @@ export function readLegacyKey(target: AwsTarget, accessKeyId: string, env: NodeJ
 }
 
 /** The role with everything that must go before IAM lets it be deleted; undefined when there is no such role. */
-export function readLegacyRole(target: AwsTarget, roleName: string, env: NodeJS.ProcessEnv): Promise<LegacyRole | undefined> {
-  return withIam(target, env, async (iam, step) => {
+export function readLegacyRole(target: AwsTarget, roleName: string): Promise<LegacyRole | undefined> {
+  return withIam(target, async (iam, step) => {
     step("GetRole");
     const role = await iam.send(new GetRoleCommand({ RoleName: roleName })).then(
       (answer) => answer.Role,
@@ -177,8 +172,8 @@ function commandFor(deletion: IamDeletion) {
 }
 
 /** "already-gone" when IAM no longer has what the call would remove (a second run, or someone else was faster). */
-export function applyDeletion(target: AwsTarget, deletion: IamDeletion, env: NodeJS.ProcessEnv): Promise<"deleted" | "already-gone"> {
-  return withIam(target, env, async (iam, step) => {
+export function applyDeletion(target: AwsTarget, deletion: IamDeletion): Promise<"deleted" | "already-gone"> {
+  return withIam(target, async (iam, step) => {
     step(deletion.action);
     try {
       // One union of commands that the SDK's overloads cannot take at once; each is an IAM command.

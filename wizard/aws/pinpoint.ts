@@ -10,6 +10,7 @@ import { GetAppCommand, GetAppsCommand, PinpointClient } from "@aws-sdk/client-p
 import type { AwsTarget } from "./target.js";
 import { type AwsFailure, classifyAwsError, awsFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig, configuredEndpoint, describeEndpoint } from "./clients.js";
+import { once, type Retry } from "./retry.js";
 
 export interface PinpointProject {
   id: string;
@@ -64,8 +65,8 @@ function unavailable(error: unknown, target: AwsTarget, operation: "GetApps" | "
       return { cause: "access-denied", reason: `access denied: ${failure.principal ?? "these credentials"} may not perform ${failure.action ?? permission} (${detail})` };
     case "network": {
       // A host name that no longer resolves is what a retired regional endpoint would look like.
-      const retired = failure.code === "ENOTFOUND" && !configuredEndpoint("Pinpoint") ? `; the endpoint may be gone since ${END_OF_SUPPORT}` : "";
-      return { cause: "unreachable", reason: `could not reach ${describeEndpoint("Pinpoint", target.region)}: ${detail}${retired}` };
+      const retired = failure.code === "ENOTFOUND" && !configuredEndpoint("Pinpoint", target.env) ? `; the endpoint may be gone since ${END_OF_SUPPORT}` : "";
+      return { cause: "unreachable", reason: `could not reach ${describeEndpoint("Pinpoint", target)}: ${detail}${retired}` };
     }
     case "other": {
       const tags = [failure.code, failure.status === undefined ? undefined : `HTTP ${failure.status}`].filter(Boolean).join(", ");
@@ -99,13 +100,39 @@ export async function listPinpointProjects(target: AwsTarget): Promise<PinpointP
   }
 }
 
+/** GetApp: the project's name ("" when it has none), or undefined when there is no such project; rejects with what the SDK threw. */
+async function getApp(client: PinpointClient, projectId: string, retry: Retry = once): Promise<string | undefined> {
+  try {
+    const { ApplicationResponse } = await retry(() => client.send(new GetAppCommand({ ApplicationId: projectId })));
+    return ApplicationResponse?.Name ?? "";
+  } catch (error) {
+    if ((error as { name?: unknown }).name === "NotFoundException") return undefined;
+    throw error;
+  }
+}
+
 async function lookUp(client: PinpointClient, target: AwsTarget, projectId: string): Promise<PinpointProjectLookup> {
   try {
-    const { ApplicationResponse } = await client.send(new GetAppCommand({ ApplicationId: projectId }));
-    return { status: "found", name: ApplicationResponse?.Name ?? "" };
+    const name = await getApp(client, projectId);
+    return name === undefined ? { status: "not-found" } : { status: "found", name };
   } catch (error) {
-    if ((error as { name?: unknown }).name === "NotFoundException") return { status: "not-found" };
     return { status: "unavailable", ...unavailable(error, target, "GetApp") };
+  }
+}
+
+/**
+ * The name of project `projectId` ("" when it has none), or undefined when there is no such project;
+ * any other answer throws the CLI's AWS errors, for the caller to word (classifyAwsError,
+ * isEndOfSupportRefusal). `retry` runs the request, again as the caller sees fit.
+ */
+export async function pinpointProjectName(target: AwsTarget, projectId: string, retry: Retry = once): Promise<string | undefined> {
+  const client = new PinpointClient(awsClientConfig(target, "Pinpoint"));
+  try {
+    return await getApp(client, projectId, retry);
+  } catch (error) {
+    throw awsFailureToCliError(error, { target, service: "Pinpoint", operation: "GetApp", permission: "mobiletargeting:GetApp" });
+  } finally {
+    client.destroy();
   }
 }
 

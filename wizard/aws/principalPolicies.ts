@@ -55,14 +55,13 @@ export function isAwsManagedPolicyArn(arn: string): boolean {
 interface Reader {
   client: IAMClient;
   target: AwsTarget;
-  env?: NodeJS.ProcessEnv;
 }
 
 async function call<T>(reader: Reader, operation: string, send: () => Promise<T>): Promise<T> {
   try {
     return await send();
   } catch (error) {
-    throw awsFailureToCliError(error, { target: reader.target, service: "IAM", operation, permission: `iam:${operation}`, env: reader.env });
+    throw awsFailureToCliError(error, { target: reader.target, service: "IAM", operation, permission: `iam:${operation}` });
   }
 }
 
@@ -133,9 +132,9 @@ async function attachedPolicies(reader: Reader, holder: PolicyHolder, documentOf
  * Every policy reaching `principal`: its own first, then each group's. Throws the CLI's AWS errors
  * (a principal that does not exist is IAM's NoSuchEntity, exit 3 like any refusal).
  */
-export async function policiesOf(target: AwsTarget, principal: Principal, env?: NodeJS.ProcessEnv): Promise<PrincipalPolicy[]> {
-  const client = new IAMClient(awsClientConfig(target, "IAM", env));
-  const reader: Reader = { client, target, env };
+export async function policiesOf(target: AwsTarget, principal: Principal): Promise<PrincipalPolicy[]> {
+  const client = new IAMClient(awsClientConfig(target, "IAM"));
+  const reader: Reader = { client, target };
   const documentOf = managedDocuments(reader);
   try {
     const groups =

@@ -13,7 +13,7 @@ import {
   paginateListUserPolicies,
 } from "@aws-sdk/client-iam";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError } from "./awsErrors.js";
+import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
 /** What the stack's state records for the Census user: its groups and the managed policies attached to each. */
@@ -28,11 +28,6 @@ export type ExtraAccess =
   | { kind: "user-group"; userName: string; groupName: string }
   | { kind: "group-managed-policy"; groupName: string; policyArn: string; policyName: string }
   | { kind: "group-inline-policy"; groupName: string; policyName: string };
-
-function isNoSuchEntity(error: unknown): boolean {
-  const { name, Code } = (error ?? {}) as { name?: unknown; Code?: unknown };
-  return name === "NoSuchEntityException" || Code === "NoSuchEntity";
-}
 
 /**
  * Every item of every page; none when the user or group does not exist (a refresh reports one of

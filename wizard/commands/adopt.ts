@@ -5,19 +5,21 @@
  * removes those once Census uses the new key.
  */
 import { validateBucketName } from "../../infra/validation.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling } from "./flagRegistry.js";
 import { UsageError } from "../errors.js";
-import { flagText, parsedFlag } from "./flags.js";
+import { parsedFlag } from "./flags.js";
 import { provision } from "./setup.js";
 
-export async function adoptCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
-  const existingBucket = flagText(flags, "existingBucket");
+export async function adoptCommand(flags: CommandOptions<"adopt">, context: CommandContext): Promise<void> {
+  const { existingBucket } = flags;
   if (existingBucket === undefined) {
     throw new UsageError(
-      "adopt needs the staging bucket Census uses now: pass --existing-bucket <name>.",
+      `adopt needs the staging bucket Census uses now: pass ${flagSpelling("existingBucket")} <name>.`,
       "It is the S3 Staging Bucket Name in Census (Destinations → your Amazon Pinpoint destination). Without a setup made by hand, use `census-pinpoint setup`.",
     );
   }
-  parsedFlag("--existing-bucket", existingBucket, validateBucketName);
+  parsedFlag("existingBucket", existingBucket, validateBucketName);
   await provision(flags, context, { existingBucket });
 }

@@ -6,9 +6,9 @@
  * allows such a change: it answers the ordinary question, not this one.
  */
 import { countObjects } from "../aws/bucket.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandContext } from "./context.js";
+import { withFlags, type OptionsOf } from "./flagRegistry.js";
 import { UsageError } from "../errors.js";
-import { createInquirerPrompter } from "../prompts.js";
 import { destructiveChanges, type PlannedChange } from "../pulumi/changePlan.js";
 import type { AwsTarget } from "../aws/target.js";
 
@@ -62,7 +62,7 @@ export async function consequence(change: PlannedChange, aws: AwsTarget): Promis
  * Shows the plan, and for a destructive change its consequence and the consent it needs. Throws a
  * UsageError (exit 2, nothing changed) when that consent is missing.
  */
-export async function showPlanAndConsent(plan: readonly PlannedChange[], flags: ParsedFlags, context: CommandContext, scope: ConsentScope): Promise<void> {
+export async function showPlanAndConsent(plan: readonly PlannedChange[], flags: OptionsOf<"allowReplace">, context: CommandContext, scope: ConsentScope): Promise<void> {
   const { render } = context;
   render.stop();
   for (const line of planLines(scope.stackName, plan)) render.info(line);
@@ -70,14 +70,12 @@ export async function showPlanAndConsent(plan: readonly PlannedChange[], flags: 
   if (destructive.length === 0) return;
   const sentences = await Promise.all(destructive.map((change) => consequence(change, scope.aws)));
   for (const sentence of sentences) render.warning(sentence);
-  if (flags.allowReplace === true) return;
-  if (!context.interactive) {
-    throw new UsageError(
-      `This update would replace or delete what Census depends on (listed above); --yes alone does not allow that, and nothing was changed.`,
-      "If that is what you want, run it again with --allow-replace as well. To keep them instead, give the names and settings the stack has now (e.g. drop the --bucket-name or --census-user-name that differs).",
+  const refusal = () =>
+    new UsageError(
+      withFlags`This update would replace or delete what Census depends on (listed above); ${"yes"} alone does not allow that, and nothing was changed.`,
+      withFlags`If that is what you want, run it again with ${"allowReplace"} as well. To keep them instead, give the names and settings the stack has now (e.g. drop the ${"bucketName"} or ${"censusUserName"} that differs).`,
     );
-  }
-  const prompter = context.prompter ?? createInquirerPrompter();
-  if (await prompter.confirmTypedText(scope.projectId, `Type the project ID ${scope.projectId} to allow this`)) return;
+  if (!context.io.mayAsk(flags.allowReplace === true, refusal)) return;
+  if (await context.io.prompter().confirmTypedText(scope.projectId, `Type the project ID ${scope.projectId} to allow this`)) return;
   throw new UsageError(`What was typed is not the project ID ${scope.projectId}: nothing was changed.`, "Run it again and type the project ID exactly as shown, or keep the stack's current names.");
 }

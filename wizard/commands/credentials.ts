@@ -1,9 +1,10 @@
 /** `credentials`: Census's six values again, from the stack's outputs; the secret only when asked for. */
 import { CENSUS_FORM_FIELDS, type CensusValues } from "../censusValues.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling, withFlags } from "./flagRegistry.js";
 import { UsageError } from "../errors.js";
-import { readStackValues } from "../pulumi/workspace.js";
-import { flagText } from "./flags.js";
+import { readStackValues } from "../pulumi/stackValues.js";
 import { selectStack } from "./stackSelection.js";
 
 type OutputFormat = "pretty" | "json" | "env";
@@ -18,14 +19,16 @@ export const ENV_VARIABLES = {
   awsRegion: "CENSUS_PINPOINT_AWS_REGION",
 } as const satisfies Record<(typeof CENSUS_FORM_FIELDS)[number]["key"], string>;
 
-function outputFormat(flags: ParsedFlags): OutputFormat {
-  const format = flagText(flags, "format")?.trim().toLowerCase();
+type Options = CommandOptions<"credentials">;
+
+function outputFormat(flags: Options): OutputFormat {
+  const format = flags.format?.trim().toLowerCase();
   if (flags.json === true && format !== undefined && format !== "json") {
-    throw new UsageError(`--json and --format ${format} ask for two different outputs.`, "Pass only one of them.");
+    throw new UsageError(`${withFlags`${"json"} and ${"format"}`} ${format} ask for two different outputs.`, "Pass only one of them.");
   }
   if (flags.json === true || format === "json") return "json";
   if (format === undefined || format === "pretty" || format === "env") return format ?? "pretty";
-  throw new UsageError(`--format: "${format}" is not an output format.`, "Use --format pretty (the default), json or env.");
+  throw new UsageError(`${flagSpelling("format")}: "${format}" is not an output format.`, withFlags`Use ${"format"} pretty (the default), json or env.`);
 }
 
 /**
@@ -34,11 +37,11 @@ function outputFormat(flags: ParsedFlags): OutputFormat {
  */
 function dotenvLines(values: CensusValues, showSecret: boolean): string[] {
   return CENSUS_FORM_FIELDS.map(({ key }) =>
-    key === "secretAccessKey" && !showSecret ? `# ${ENV_VARIABLES[key]}= (masked: add --show-secret to include it)` : `${ENV_VARIABLES[key]}=${values[key]}`,
+    key === "secretAccessKey" && !showSecret ? `# ${ENV_VARIABLES[key]}= (masked: add ${flagSpelling("showSecret")} to include it)` : `${ENV_VARIABLES[key]}=${values[key]}`,
   );
 }
 
-export async function credentialsCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
+export async function credentialsCommand(flags: Options, context: CommandContext): Promise<void> {
   const format = outputFormat(flags);
   const showSecret = flags.showSecret === true;
   const { target, ref, name } = await selectStack(flags, context);
@@ -51,7 +54,7 @@ export async function credentialsCommand(flags: ParsedFlags, context: CommandCon
       break;
     case "env":
       render.lines(dotenvLines(values, showSecret));
-      if (!showSecret) render.info(`${ENV_VARIABLES.secretAccessKey} is commented out because the Secret Key is masked; add --show-secret to include it.`);
+      if (!showSecret) render.info(`${ENV_VARIABLES.secretAccessKey} is commented out because the Secret Key is masked; add ${flagSpelling("showSecret")} to include it.`);
       break;
     case "pretty":
       render.censusValues(values, { showSecret });

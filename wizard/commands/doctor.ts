@@ -5,25 +5,25 @@
  * failed, 3 without usable AWS credentials (AwsCredentialsError), 5 when a check failed
  * (VerificationError).
  */
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
 import { doctorFailure } from "../doctor/report.js";
 import { runDoctor, type DoctorOptions } from "../doctor/runDoctor.js";
-import { flagText } from "./flags.js";
 
 export interface DoctorCommandOptions extends DoctorOptions {
   json: boolean;
 }
 
-export function doctorOptions(flags: ParsedFlags): DoctorCommandOptions {
+export function doctorOptions(flags: CommandOptions<"doctor">): DoctorCommandOptions {
   return {
-    profile: flagText(flags, "profile"),
-    region: flagText(flags, "region"),
-    backendUrl: flagText(flags, "backendUrl"),
+    profile: flags.profile,
+    region: flags.region,
+    backendUrl: flags.backendUrl,
     json: flags.json === true,
   };
 }
 
-export async function doctorCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
+export async function doctorCommand(flags: CommandOptions<"doctor">, context: CommandContext): Promise<void> {
   const { render, io } = context;
   const options = doctorOptions(flags);
   const report = await runDoctor(options, { env: io.env, nodeVersion: process.version, pulumiCommand: context.pulumiCommand, onProgress: render.progress });

@@ -1,46 +1,32 @@
-/** Typed views of the flags commander parsed, shared by the commands. */
+/** What the commands make of their options: setup's inputs, the Pulumi target, a flag's value parsed. */
 import { InvalidInputError } from "../../infra/validation.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
 import { UsageError } from "../errors.js";
 import type { SetupFlags } from "../setup/resolveInputs.js";
-import type { PulumiTarget } from "../pulumi/workspace.js";
+import type { PulumiTarget } from "../pulumi/stackTarget.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling, type FlagKey, type OptionsOf } from "./flagRegistry.js";
 
-function text(value: string | boolean | undefined): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-export function setupFlags(flags: ParsedFlags): SetupFlags {
-  return {
-    region: text(flags.region),
-    projectId: text(flags.projectId),
-    bucketName: text(flags.bucketName),
-    expirationDays: text(flags.expirationDays),
-    importerRoleName: text(flags.importerRoleName),
-    censusUserName: text(flags.censusUserName),
-    kmsKeyArn: text(flags.kmsKeyArn),
-  };
-}
-
-export function flagText(flags: ParsedFlags, key: string): string | undefined {
-  return text(flags[key]);
+export function setupFlags(options: OptionsOf<keyof SetupFlags>): SetupFlags {
+  const { region, projectId, bucketName, expirationDays, importerRoleName, censusUserName, kmsKeyArn } = options;
+  return { region, projectId, bucketName, expirationDays, importerRoleName, censusUserName, kmsKeyArn };
 }
 
 /** Backend and AWS profile from the flags, else the environment. */
-export function pulumiTargetFrom(flags: ParsedFlags, context: CommandContext): PulumiTarget {
+export function pulumiTargetFrom(options: OptionsOf<"backendUrl" | "profile" | "secretsProvider">, context: CommandContext): PulumiTarget {
   return {
-    backendUrl: flagText(flags, "backendUrl"),
-    profile: flagText(flags, "profile") ?? context.io.env.AWS_PROFILE,
-    secretsProvider: flagText(flags, "secretsProvider"),
+    backendUrl: options.backendUrl,
+    profile: options.profile ?? context.io.env.AWS_PROFILE,
+    secretsProvider: options.secretsProvider,
     env: context.io.env,
   };
 }
 
 /** A flag's value parsed: what the parser refuses is a usage error (exit 2) that names the flag. */
-export function parsedFlag<T>(flag: string, value: string, parse: (value: string) => T): T {
+export function parsedFlag<T>(key: FlagKey, value: string, parse: (value: string) => T): T {
   try {
     return parse(value);
   } catch (error) {
-    if (error instanceof InvalidInputError) throw new UsageError(`${flag}: ${error.message}`);
+    if (error instanceof InvalidInputError) throw new UsageError(`${flagSpelling(key)}: ${error.message}`);
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 /** A Pulumi update run from a command so that Ctrl-C, SIGTERM or SIGHUP stops it safely and says how to resume. */
-import type { CommandContext } from "../cli.js";
+import type { CommandContext } from "./context.js";
 import { InterruptedError } from "../errors.js";
-import { withGracefulInterrupt } from "../interrupt.js";
+import { stopAtOnce, withGracefulInterrupt } from "../interrupt.js";
 import { interruptedError } from "../pulumi/failure.js";
 
 export async function runInterruptibly<T>(
@@ -11,6 +11,7 @@ export async function runInterruptibly<T>(
 ): Promise<T> {
   const outcome = await withGracefulInterrupt(update, {
     signals: context.signals,
+    onSecond: stopAtOnce(context.io.exit),
     onFirst: (signal) =>
       context.render.warning(
         `${signal === "SIGINT" ? "Stopping" : `${signal} received: stopping`} safely: Pulumi finishes the operations in flight first. ` +

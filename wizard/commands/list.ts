@@ -5,14 +5,19 @@
  * that cannot run. A stack whose outputs cannot be read still appears, with what its name tells and
  * why the rest is missing.
  */
-import type { OutputMap } from "@pulumi/pulumi/automation/index.js";
 import { ageInDays, KEY_AGE_LIMIT_DAYS } from "../aws/keyAge.js";
 import { END_OF_SUPPORT, findPinpointProjects, type PinpointProjectLookup } from "../aws/pinpoint.js";
 import { pulumiTargetFrom } from "./flags.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling } from "./flagRegistry.js";
 import { CliError } from "../errors.js";
 import { listStacks, type StackListing } from "../pulumi/stacks.js";
-import { emptyStackError, emptyStackReason, openStack, readStackOutputs, type OpenStack, type PulumiTarget } from "../pulumi/workspace.js";
+import { emptyStackError, emptyStackReason } from "../pulumi/emptyStack.js";
+import { openStack, type OpenStack } from "../pulumi/openStack.js";
+import { outputText, type StackOutputs } from "../pulumi/outputs.js";
+import { readStackOutputs } from "../pulumi/stackReads.js";
+import type { PulumiTarget } from "../pulumi/stackTarget.js";
 import { stackCommandLine } from "./commandLine.js";
 
 /** What Amazon Pinpoint says about a stack's project; `unknown` when it could not be asked or gave no clear answer. */
@@ -45,11 +50,6 @@ interface StackRow extends ProjectAnswer {
   teardownCandidate: boolean;
 }
 
-function text(outputs: OutputMap, name: string): string | undefined {
-  const value = outputs[name]?.value;
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
 type OutputsRow = Omit<StackRow, keyof ProjectAnswer | "teardownCandidate">;
 
 async function describeStack(listing: StackListing, target: PulumiTarget, context: CommandContext, now: number): Promise<OutputsRow> {
@@ -63,12 +63,12 @@ async function describeStack(listing: StackListing, target: PulumiTarget, contex
     updateInProgress: listing.updateInProgress,
   };
   if (!listing.ref) return { ...known, note: "not named <region>-<projectId>: not made by census-pinpoint" };
-  let outputs: OutputMap;
+  let outputs: StackOutputs;
   let opened: OpenStack;
   try {
     opened = await openStack(target, listing.ref, { create: false, onProgress: context.render.progress, pulumiCommand: context.pulumiCommand });
     outputs = await readStackOutputs(opened, { showSecrets: false });
-    if (text(outputs, "accessKeyId") === undefined) {
+    if (outputText(outputs, "accessKeyId") === undefined) {
       if (listing.updateInProgress) return { ...known, note: "update in progress" };
       const reason = await emptyStackReason(opened);
       const error = emptyStackError(listing.name, listing.ref, reason);
@@ -82,19 +82,19 @@ async function describeStack(listing: StackListing, target: PulumiTarget, contex
     if (!(error instanceof CliError)) throw error;
     return { ...known, note: "outputs unreadable", problem: [error.message, error.hint].filter(Boolean).join(" ") };
   }
-  const accessKeyCreatedAt = text(outputs, "accessKeyCreatedAt");
+  const accessKeyCreatedAt = outputText(outputs, "accessKeyCreatedAt");
   const keyAgeDays = ageInDays(accessKeyCreatedAt, now);
-  const rotationPending = text(outputs, "previousAccessKeyId") !== undefined;
+  const rotationPending = outputText(outputs, "previousAccessKeyId") !== undefined;
   return {
     ...known,
-    stagingBucketName: text(outputs, "stagingBucketName"),
-    censusUserName: text(outputs, "censusUserName"),
-    accessKeyId: text(outputs, "accessKeyId"),
+    stagingBucketName: outputText(outputs, "stagingBucketName"),
+    censusUserName: outputText(outputs, "censusUserName"),
+    accessKeyId: outputText(outputs, "accessKeyId"),
     accessKeyCreatedAt,
     keyAgeDays,
     keyNeedsRotation: keyAgeDays !== undefined && keyAgeDays >= KEY_AGE_LIMIT_DAYS,
     rotationPending,
-    note: listing.updateInProgress ? "update in progress" : rotationPending ? "key rotation pending (rotate-key --finish)" : undefined,
+    note: listing.updateInProgress ? "update in progress" : rotationPending ? `key rotation pending (rotate-key ${flagSpelling("finish")})` : undefined,
   };
 }
 
@@ -110,14 +110,14 @@ function answerOf(lookup: PinpointProjectLookup): ProjectAnswer {
  * many stacks take no longer than one. Only a credential problem fails a region's lookups, and then
  * its stacks are `unknown`: list works without Pinpoint, as it did before it asked.
  */
-async function askPinpoint(listings: readonly StackListing[], profile: string | undefined): Promise<Map<string, ProjectAnswer>> {
+async function askPinpoint(listings: readonly StackListing[], profile: string | undefined, env: NodeJS.ProcessEnv): Promise<Map<string, ProjectAnswer>> {
   const byRegion = new Map<string, string[]>();
   for (const { ref } of listings) if (ref) byRegion.set(ref.region, [...(byRegion.get(ref.region) ?? []), ref.projectId]);
   const answers = new Map<string, ProjectAnswer>();
   await Promise.all(
     [...byRegion].map(async ([region, projectIds]) => {
       try {
-        const lookups = await findPinpointProjects({ region, profile }, projectIds);
+        const lookups = await findPinpointProjects({ region, profile, env }, projectIds);
         for (const [projectId, lookup] of lookups) answers.set(`${region}::${projectId}`, answerOf(lookup));
       } catch (error) {
         if (!(error instanceof CliError)) throw error;
@@ -145,7 +145,7 @@ function withAnswer(row: OutputsRow, answer: ProjectAnswer): StackRow {
 }
 
 /** Why a candidate's project no longer answers, and the command that removes its stack. */
-function candidateWarning(row: StackRow, flags: ParsedFlags): string {
+function candidateWarning(row: StackRow, flags: CommandOptions<"list">): string {
   const project = `project ${row.projectId} in ${row.region}`;
   const why = row.pinpoint === "not-found" ? `Amazon Pinpoint has no ${project} any more` : `Amazon Pinpoint refused ${project} (${END_OF_SUPPORT})`;
   return `Stack ${row.stackName}: ${why}, so Census cannot import through this setup. If nothing else uses it, remove it: ${stackCommandLine("teardown", row.stackName, flags)}`;
@@ -161,14 +161,14 @@ function cells(row: StackRow): string[] {
   return [row.region ?? "?", row.projectId ?? row.stackName, row.stagingBucketName ?? "?", row.censusUserName ?? "?", age, formatTime(row.lastUpdate), row.note ?? ""];
 }
 
-export async function listCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
+export async function listCommand(flags: CommandOptions<"list">, context: CommandContext): Promise<void> {
   const { render } = context;
   const target = pulumiTargetFrom(flags, context);
   render.progress({ kind: "step", message: "Reading the stacks in the backend" });
   const listings = await listStacks(target, { pulumiCommand: context.pulumiCommand, onProgress: render.progress });
   const now = Date.now();
   // Pinpoint is asked while the stacks are read; handled now, so a failure waits for its turn below.
-  const asking = askPinpoint(listings, target.profile);
+  const asking = askPinpoint(listings, target.profile, target.env);
   asking.catch(() => {});
   // One stack at a time: parallel Pulumi CLI runs from one process are not reliable (pulumi/pulumi#10523).
   const described: OutputsRow[] = [];

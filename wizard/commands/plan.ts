@@ -5,35 +5,36 @@ import { validateAccountId } from "../../infra/validation.js";
 import { configuredRegion } from "../aws/configuredRegion.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import { listPinpointProjects } from "../aws/pinpoint.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling } from "./flagRegistry.js";
 import { CliError, UsageError } from "../errors.js";
 import { resolveSetupInputs } from "../setup/resolveInputs.js";
-import { createInquirerPrompter } from "../prompts.js";
-import { flagText, setupFlags } from "./flags.js";
+import { parsedFlag, setupFlags } from "./flags.js";
 
-export async function planCommand(flags: ParsedFlags, { io, render, interactive }: CommandContext): Promise<void> {
-  const profile = flagText(flags, "profile") ?? io.env.AWS_PROFILE;
-  const givenAccount = flagText(flags, "accountId");
+export async function planCommand(flags: CommandOptions<"plan">, { io, render }: CommandContext): Promise<void> {
+  const profile = flags.profile ?? io.env.AWS_PROFILE;
+  const givenAccount = flags.accountId;
   let lookup: Promise<string> | undefined;
   const lookUpAccount = async (region: PinpointRegion) => {
     try {
-      return (await getCallerIdentity({ region, profile })).accountId;
+      return (await getCallerIdentity({ region, profile, env: io.env })).accountId;
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
       throw new UsageError(
         `The AWS account ID is needed for the bucket name and ARNs, and it could not be read from AWS credentials (${error.message})`,
-        "Pass --account-id <12 digits>, or make credentials available (--profile, AWS_PROFILE, aws sso login).",
+        `Pass ${flagSpelling("accountId")} <12 digits>, or make credentials available (${flagSpelling("profile")}, AWS_PROFILE, aws sso login).`,
       );
     }
   };
   const accountId = (region: PinpointRegion) =>
-    givenAccount !== undefined ? Promise.resolve(validateAccountIdFlag(givenAccount)) : (lookup ??= lookUpAccount(region));
+    givenAccount !== undefined ? Promise.resolve(parsedFlag("accountId", givenAccount, validateAccountId)) : (lookup ??= lookUpAccount(region));
   const { inputs, warnings } = await resolveSetupInputs({
     flags: setupFlags(flags),
     env: io.env,
-    interactive,
-    prompter: createInquirerPrompter(),
-    listProjects: (region) => listPinpointProjects({ region, profile }),
+    interactive: io.interactive,
+    prompter: io.prompter(),
+    listProjects: (region) => listPinpointProjects({ region, profile, env: io.env }),
     defaultRegion: await configuredRegion(profile, io.env),
     accountId,
     onProgress: render.progress,
@@ -51,12 +52,4 @@ export async function planCommand(flags: ParsedFlags, { io, render, interactive 
   for (const warning of warnings) render.warning(warning);
   if (flags.json === true) render.json({ ...plan, warnings });
   else render.plan(plan);
-}
-
-function validateAccountIdFlag(value: string): string {
-  try {
-    return validateAccountId(value);
-  } catch (error) {
-    throw new UsageError(`--account-id: ${(error as Error).message}`);
-  }
 }

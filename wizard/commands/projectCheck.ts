@@ -8,7 +8,8 @@
  */
 import { partitionOf } from "../../infra/regions.js";
 import type { PinpointProjectLookup } from "../aws/pinpoint.js";
-import type { CommandContext } from "../cli.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling } from "./flagRegistry.js";
 import { UsageError, VerificationError } from "../errors.js";
 import type { Prompter } from "../prompts.js";
 import type { SetupInputs } from "../setup/inputs.js";
@@ -16,7 +17,7 @@ import type { AwsTarget } from "../aws/target.js";
 import { pointingToDoctor } from "../setup/preflight.js";
 
 /** The flag that accepts a project Amazon Pinpoint did not confirm. */
-export const ACCEPT_FLAG = "--accept-end-of-support";
+const ACCEPT_FLAG = flagSpelling("acceptEndOfSupport");
 
 type UnconfirmedLookup = Extract<PinpointProjectLookup, { status: "unavailable" }>;
 
@@ -72,7 +73,7 @@ export async function checkPinpointProject(aws: AwsTarget, inputs: SetupInputs, 
 }
 
 async function checkProject(aws: AwsTarget, inputs: SetupInputs, accountId: string, context: CommandContext, options: ProjectCheckOptions): Promise<string | undefined> {
-  const { render, interactive } = context;
+  const { render } = context;
   render.progress({ kind: "step", message: `Checking Pinpoint project ${inputs.projectId} in ${inputs.region}` });
   const { findPinpointProject } = await import("../aws/pinpoint.js");
   const project = await findPinpointProject(aws, inputs.projectId);
@@ -80,13 +81,12 @@ async function checkProject(aws: AwsTarget, inputs: SetupInputs, accountId: stri
   if (project.status === "not-found") {
     throw new UsageError(
       `There is no Amazon Pinpoint project ${inputs.projectId} in ${inputs.region} for account ${accountId}.`,
-      "Check the project ID (Pinpoint console → All projects) and pass --region with the region the project is in.",
+      `Check the project ID (Pinpoint console → All projects) and pass ${flagSpelling("region")} with the region the project is in.`,
     );
   }
   const unconfirmed = `Amazon Pinpoint did not confirm project ${inputs.projectId} in ${inputs.region} (${project.reason})`;
-  if (options.accepted) return `${unconfirmed}; going on, as ${ACCEPT_FLAG} accepts.`;
   const { message, hint } = unconfirmedProject(project, inputs, accountId);
-  if (!interactive) throw new VerificationError(message, hint);
+  if (!context.io.mayAsk(options.accepted, () => new VerificationError(message, hint))) return `${unconfirmed}; going on, as ${ACCEPT_FLAG} accepts.`;
   render.stop();
   // Whichever way the ID was given (a flag, the project list, typed after the list failed), this asks.
   if (await options.prompter.acceptUnconfirmedProject(`${message}\n${answerOf(project)}`)) {

@@ -16,9 +16,10 @@ import type { AuditReport } from "../audit/report.js";
 import { credentialsAccessKeyId } from "../aws/credentialKey.js";
 import { getCallerIdentity } from "../aws/identity.js";
 import { applyDeletion, readLegacyKey, readLegacyRole } from "../aws/legacyIam.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandOptions, StackOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling, withFlags, type FlagKey } from "./flagRegistry.js";
 import { CliError, MissingPulumiCliError, MissingStackError, UsageError } from "../errors.js";
-import { createInquirerPrompter, type Prompter } from "../prompts.js";
 import { listStacks } from "../pulumi/stacks.js";
 import type { ChecklistItem } from "../render.js";
 import { checkAccessKeyId, checkRoleAccount, deselected, planRetirement, type LegacyPiece, type Mention, type RetirePlan } from "../retire/legacyPieces.js";
@@ -26,7 +27,7 @@ import type { AwsTarget } from "../aws/target.js";
 import { parseRoleArn, type RoleArnParts } from "../verify/input.js";
 import { auditSubjectFromStack, showAudit } from "./audit.js";
 import { stackCommandLine } from "./commandLine.js";
-import { flagText, parsedFlag, pulumiTargetFrom } from "./flags.js";
+import { parsedFlag, pulumiTargetFrom } from "./flags.js";
 
 interface RetireDocument {
   removed: Mention[];
@@ -44,58 +45,55 @@ interface RetireFlags {
   keepRole: boolean;
 }
 
-function retireFlags(flags: ParsedFlags, context: CommandContext): RetireFlags {
-  const region = flagText(flags, "region");
-  const projectId = flagText(flags, "projectId")?.trim();
+type Options = CommandOptions<"retire">;
+
+function retireFlags(flags: Options, context: CommandContext): RetireFlags {
+  const region = flags.region;
+  const projectId = flags.projectId?.trim();
   if (region === undefined || projectId === undefined) {
     throw new UsageError(
-      "retire needs --region and --project-id: the project whose stack took over from the setup made by hand.",
-      "Example: census-pinpoint retire --region us-east-1 --project-id <id> --role-arn <old importer role ARN> --key-profile <profile holding the old key>",
+      withFlags`retire needs ${"region"} and ${"projectId"}: the project whose stack took over from the setup made by hand.`,
+      withFlags`Example: census-pinpoint retire ${"region"} us-east-1 ${"projectId"} <id> ${"roleArn"} <old importer role ARN> ${"keyProfile"} <profile holding the old key>`,
     );
   }
-  parsedFlag("--project-id", projectId, (value) => {
+  parsedFlag("projectId", projectId, (value) => {
     const { warning } = checkProjectId(value);
     if (warning) context.render.warning(warning);
   });
-  const roleArn = flagText(flags, "roleArn");
-  const keyProfile = flagText(flags, "keyProfile");
-  const accessKeyId = flagText(flags, "accessKeyId")?.trim();
+  const { roleArn, keyProfile } = flags;
+  const accessKeyId = flags.accessKeyId?.trim();
   const keepRole = flags.keepRole === true;
   if (keyProfile !== undefined && accessKeyId !== undefined) {
-    throw new UsageError("--key-profile and --access-key-id both name the old key: pass one of them.");
+    throw new UsageError(withFlags`${"keyProfile"} and ${"accessKeyId"} both name the old key: pass one of them.`);
   }
   if (roleArn === undefined && keyProfile === undefined && accessKeyId === undefined) {
     throw new UsageError(
-      "Nothing to retire: name the old importer role (--role-arn) and/or the old access key (--key-profile or --access-key-id).",
+      withFlags`Nothing to retire: name the old importer role (${"roleArn"}) and/or the old access key (${"keyProfile"} or ${"accessKeyId"}).`,
       "The values are those Census held before `adopt`: Importer Role ARN and Access Key ID.",
     );
   }
-  if (keepRole && roleArn === undefined) throw new UsageError("--keep-role needs --role-arn: the importer role to keep.");
+  if (keepRole && roleArn === undefined) throw new UsageError(withFlags`${"keepRole"} needs ${"roleArn"}: the importer role to keep.`);
   const role = roleArn === undefined ? undefined : parseRoleArn(roleArn);
   if (roleArn !== undefined && !role) {
-    throw new UsageError(`--role-arn: "${roleArn}" is not an IAM role ARN.`, "It is the Importer Role ARN Census held, e.g. arn:aws:iam::123456789012:role/CensusPinpointSegmentImporter.");
+    throw new UsageError(`${flagSpelling("roleArn")}: "${roleArn}" is not an IAM role ARN.`, "It is the Importer Role ARN Census held, e.g. arn:aws:iam::123456789012:role/CensusPinpointSegmentImporter.");
   }
-  const validRegion = parsedFlag("--region", region, validateRegion);
+  const validRegion = parsedFlag("region", region, validateRegion);
   return {
     region: validRegion,
     projectId,
-    admin: { region: validRegion, profile: flagText(flags, "profile") ?? context.io.env.AWS_PROFILE },
+    admin: { region: validRegion, profile: flags.profile ?? context.io.env.AWS_PROFILE, env: context.io.env },
     ...(role ? { role: { ...role, arn: roleArn! } } : {}),
-    ...(accessKeyId !== undefined ? { key: { accessKeyId: checkAccessKeyId(accessKeyId, "--access-key-id") } } : keyProfile !== undefined ? { key: { profile: keyProfile } } : {}),
+    ...(accessKeyId !== undefined ? { key: { accessKeyId: checkAccessKeyId(accessKeyId, flagSpelling("accessKeyId")) } } : keyProfile !== undefined ? { key: { profile: keyProfile } } : {}),
     keepRole,
   };
 }
 
 /** The flags naming what to retire, as given: for a command line to suggest. */
-function pieceFlags(flags: ParsedFlags): string[] {
-  const named = [
-    ["roleArn", "--role-arn"],
-    ["keyProfile", "--key-profile"],
-    ["accessKeyId", "--access-key-id"],
-  ] as const;
+function pieceFlags(flags: Options): string[] {
+  const named = ["roleArn", "keyProfile", "accessKeyId"] as const satisfies readonly FlagKey[];
   return [
-    ...named.flatMap(([key, flag]) => (flagText(flags, key) === undefined ? [] : [`${flag} ${flagText(flags, key)}`])),
-    ...(flags.keepRole === true ? ["--keep-role"] : []),
+    ...named.flatMap((key) => (flags[key] === undefined ? [] : [`${flagSpelling(key)} ${flags[key]}`])),
+    ...(flags.keepRole === true ? [flagSpelling("keepRole")] : []),
   ];
 }
 
@@ -103,11 +101,11 @@ function pieceFlags(flags: ParsedFlags): string[] {
 async function oldKeyId(key: RetireFlags["key"], region: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (key === undefined) return undefined;
   if ("accessKeyId" in key) return key.accessKeyId;
-  return checkAccessKeyId(await credentialsAccessKeyId({ region, profile: key.profile }, env), `AWS profile "${key.profile}"`);
+  return checkAccessKeyId(await credentialsAccessKeyId({ region, profile: key.profile, env }), `AWS profile "${key.profile}"`);
 }
 
 /** This tool's stack for the project: its last update, or undefined when there is none (or no Pulumi CLI to look with). */
-async function findStack(flags: ParsedFlags, context: CommandContext, name: string): Promise<{ lastUpdate?: string } | undefined> {
+async function findStack(flags: Options, context: CommandContext, name: string): Promise<{ lastUpdate?: string } | undefined> {
   try {
     const stacks = await listStacks(pulumiTargetFrom(flags, context), { pulumiCommand: context.pulumiCommand, onProgress: context.render.progress });
     return stacks.find((stack) => stack.name === name);
@@ -118,17 +116,18 @@ async function findStack(flags: ParsedFlags, context: CommandContext, name: stri
   }
 }
 
-export async function retireCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
-  const { io, render, interactive } = context;
+export async function retireCommand(flags: Options, context: CommandContext): Promise<void> {
+  const { io, render } = context;
   const json = flags.json === true;
-  const yes = flags.yes === true;
   const request = retireFlags(flags, context);
-  if (!interactive && !yes) {
-    throw new UsageError(
-      "retire deletes IAM resources, and without a terminal nothing can be confirmed: pass --yes to go ahead.",
-      `In CI: ${[`census-pinpoint retire --no-input --yes --region ${request.region} --project-id ${request.projectId}`, ...pieceFlags(flags)].join(" ")}`,
-    );
-  }
+  const ask = io.mayAsk(
+    flags.yes === true,
+    () =>
+      new UsageError(
+        withFlags`retire deletes IAM resources, and without a terminal nothing can be confirmed: pass ${"yes"} to go ahead.`,
+        `In CI: ${[withFlags`census-pinpoint retire ${"noInput"} ${"yes"} ${"region"}`, request.region, flagSpelling("projectId"), request.projectId, ...pieceFlags(flags)].join(" ")}`,
+      ),
+  );
   const { admin, role } = request;
   const name = stackName(request.region, request.projectId);
 
@@ -136,14 +135,14 @@ export async function retireCommand(flags: ParsedFlags, context: CommandContext)
   const caller = await getCallerIdentity(admin);
   render.info(`Using AWS account ${caller.accountId} as ${caller.arn}.`);
   if (role) checkRoleAccount(role.arn, role.accountId, caller.accountId);
-  const [callerKeyId, accessKeyId] = await Promise.all([credentialsAccessKeyId(admin, io.env), oldKeyId(request.key, request.region, io.env)]);
+  const [callerKeyId, accessKeyId] = await Promise.all([credentialsAccessKeyId(admin), oldKeyId(request.key, request.region, io.env)]);
 
   render.progress({ kind: "step", message: `Looking for stack ${name}` });
   const stack = await findStack(flags, context, name);
   render.progress({ kind: "step", message: "Reading the old key and importer role in IAM" });
   const [foundKey, foundRole] = await Promise.all([
-    accessKeyId === undefined ? undefined : readLegacyKey(admin, accessKeyId, io.env),
-    role === undefined ? undefined : readLegacyRole(admin, role.roleName, io.env),
+    accessKeyId === undefined ? undefined : readLegacyKey(admin, accessKeyId),
+    role === undefined ? undefined : readLegacyRole(admin, role.roleName),
   ]);
   const plan = planRetirement({
     caller: { ...caller, accessKeyId: callerKeyId },
@@ -157,13 +156,13 @@ export async function retireCommand(flags: ParsedFlags, context: CommandContext)
 
   const noStack = `No census-pinpoint stack ${name}: retiring before \`census-pinpoint adopt\` leaves Census without a working setup.`;
   showPlan(context, plan, stack === undefined && plan.pieces.length > 0 ? noStack : undefined);
-  const chosen = plan.pieces.length === 0 || yes ? plan : await choose(context, plan, { projectId: request.projectId, noStack: stack === undefined ? noStack : undefined });
+  const chosen = plan.pieces.length === 0 || !ask ? plan : await choose(context, plan, { projectId: request.projectId, noStack: stack === undefined ? noStack : undefined });
 
   const document: RetireDocument = { removed: [], alreadyGone: [...chosen.alreadyGone], kept: chosen.kept };
   for (const piece of chosen.pieces) {
     render.progress({ kind: "step", message: `Removing ${piece.description}` });
     const outcomes = [];
-    for (const deletion of piece.deletions) outcomes.push(await applyDeletion(admin, deletion, io.env));
+    for (const deletion of piece.deletions) outcomes.push(await applyDeletion(admin, deletion));
     const mention: Mention = { kind: piece.kind, id: piece.id, description: piece.description };
     // Someone else was faster for every call: it is gone, but not by this run.
     if (outcomes.every((outcome) => outcome === "already-gone")) document.alreadyGone.push(mention);
@@ -173,7 +172,7 @@ export async function retireCommand(flags: ParsedFlags, context: CommandContext)
   if (!json) render.checklist("Legacy pieces of the setup made by hand:", checklist(document));
 
   if (stack === undefined) {
-    render.info(`No stack ${name} to audit again; after \`census-pinpoint adopt\`, \`census-pinpoint audit --region ${request.region} --project-id ${request.projectId}\` reviews it.`);
+    render.info(`No stack ${name} to audit again; after \`census-pinpoint adopt\`, \`census-pinpoint audit ${flagSpelling("region")} ${request.region} ${flagSpelling("projectId")} ${request.projectId}\` reviews it.`);
   } else {
     const audit = await reaudit(flags, context, name);
     if (audit) document.audit = audit;
@@ -201,7 +200,7 @@ function showPlan(context: CommandContext, plan: RetirePlan, noStack: string | u
 
 /** In a terminal without --yes: the extra consent when there is no stack, a choice per piece, then the project ID typed back. */
 async function choose(context: CommandContext, plan: RetirePlan, options: { projectId: string; noStack?: string }): Promise<RetirePlan> {
-  const prompter: Prompter = context.prompter ?? createInquirerPrompter();
+  const prompter = context.io.prompter();
   if (options.noStack && !(await prompter.confirmRetireWithoutStack(options.noStack))) {
     throw new UsageError("Not confirmed: nothing was deleted.", "Run `census-pinpoint adopt` first, so that Census has a working setup to move to; then run retire again.");
   }
@@ -215,7 +214,7 @@ async function choose(context: CommandContext, plan: RetirePlan, options: { proj
   if (pieces.length > 0 && !(await prompter.confirmTypedText(options.projectId, `Type the project ID ${options.projectId} to confirm`))) {
     throw new UsageError(
       `What was typed is not the project ID ${options.projectId}: nothing was deleted.`,
-      "Run retire again and type the project ID exactly as shown, or pass --yes.",
+      `Run retire again and type the project ID exactly as shown, or pass ${flagSpelling("yes")}.`,
     );
   }
   return { pieces, alreadyGone: plan.alreadyGone, kept };
@@ -234,13 +233,13 @@ function checklist(document: RetireDocument): ChecklistItem[] {
  * for the stack's. What was removed is already done and reported, so an audit that cannot run is a
  * warning, not the run's failure.
  */
-async function reaudit(flags: ParsedFlags, context: CommandContext, name: string): Promise<AuditReport | undefined> {
+async function reaudit(flags: Options, context: CommandContext, name: string): Promise<AuditReport | undefined> {
   const { render } = context;
-  const stackFlags: ParsedFlags = { region: flags.region, projectId: flags.projectId, profile: flags.profile, backendUrl: flags.backendUrl };
+  const stackFlags: StackOptions = { region: flags.region, projectId: flags.projectId, profile: flags.profile, backendUrl: flags.backendUrl };
   render.progress({ kind: "step", message: `Auditing stack ${name} again` });
   try {
     const subject = await auditSubjectFromStack(stackFlags, context);
-    return await runAudit(subject, { env: context.io.env, onProgress: render.progress, now: Date.now() });
+    return await runAudit(subject, { onProgress: render.progress, now: Date.now() });
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     render.stop();

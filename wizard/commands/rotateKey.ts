@@ -7,9 +7,11 @@
  * and says when Census last used each; each phase shows the preview of its update first.
  */
 import { accessKeysOf, keyLastUse, type KeyLastUse } from "../aws/accessKeys.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling, withFlags } from "./flagRegistry.js";
 import { InterruptedError, UsageError, VerificationError } from "../errors.js";
-import { createInquirerPrompter, type Prompter } from "../prompts.js";
+import type { Prompter } from "../prompts.js";
 import { previewUpdate } from "../pulumi/changePlan.js";
 import { finishConfig, finishRotation, readRotation, startConfig, startRotation, type FinishableState, type Rotation } from "../pulumi/keyRotation.js";
 import { showPlanAndConsent } from "./changeConsent.js";
@@ -17,25 +19,31 @@ import { stackCommandLine } from "./commandLine.js";
 import { runInterruptibly } from "./interruptibleUpdate.js";
 import { selectStack, type SelectedStack } from "./stackSelection.js";
 
-export async function rotateKeyCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
-  if (flags.finish === true && !context.interactive && flags.yes !== true) {
-    throw new UsageError(
-      "Deleting the old access key cannot be confirmed without a terminal: pass --yes with --finish.",
-      "Only once Census uses the new key and its connection test passed: census-pinpoint rotate-key --finish --yes",
+type Options = CommandOptions<"rotate-key">;
+
+export async function rotateKeyCommand(flags: Options, context: CommandContext): Promise<void> {
+  // Refused before any stack is read: without a terminal, only --yes can confirm the deletion.
+  const askToFinish =
+    flags.finish === true &&
+    context.io.mayAsk(
+      flags.yes === true,
+      () =>
+        new UsageError(
+          withFlags`Deleting the old access key cannot be confirmed without a terminal: pass ${"yes"} with ${"finish"}.`,
+          withFlags`Only once Census uses the new key and its connection test passed: census-pinpoint rotate-key ${"finish"} ${"yes"}`,
+        ),
     );
-  }
   const selected = await selectStack(flags, context);
   const rotation = await readRotation(selected.target, selected.ref, { pulumiCommand: context.pulumiCommand, onProgress: context.render.progress });
-  const prompter = context.prompter ?? createInquirerPrompter();
-  if (flags.finish === true) await finishPhase(rotation, selected, flags, context, prompter);
-  else await startPhase(rotation, selected, flags, context, prompter);
+  if (flags.finish === true) await finishPhase(rotation, selected, flags, context, askToFinish);
+  else await startPhase(rotation, selected, flags, context);
 }
 
-async function startPhase(rotation: Rotation, selected: SelectedStack, flags: ParsedFlags, context: CommandContext, prompter: Prompter): Promise<void> {
+async function startPhase(rotation: Rotation, selected: SelectedStack, flags: Options, context: CommandContext): Promise<void> {
   const { render } = context;
   const { opened, state } = rotation;
   const resumeCommand = stackCommandLine("rotate-key", selected.name, flags);
-  const finishCommand = stackCommandLine("rotate-key", selected.name, flags, ["--finish"]);
+  const finishCommand = stackCommandLine("rotate-key", selected.name, flags, [flagSpelling("finish")]);
   const newKeyExists = state.phase !== "pending" || (await accessKeysOf(opened.aws, rotation.censusUserName)).some((key) => key.id === rotation.accessKeyId);
   if (state.phase === "pending" && !newKeyExists) {
     render.warning(`The new key ${rotation.accessKeyId} of the pending rotation is gone from IAM (deleted outside census-pinpoint): making another one. The old key ${state.previousAccessKeyId} stays.`);
@@ -43,7 +51,7 @@ async function startPhase(rotation: Rotation, selected: SelectedStack, flags: Pa
   if (state.phase !== "pending" || !newKeyExists) {
     render.progress({ kind: "step", message: `Previewing the new access key for stack ${selected.name}` });
     const plan = await previewUpdate(opened, startConfig(state), { onProgress: render.progress, verbose: flags.verbose === true });
-    await showPlanAndConsent(plan, flags, { ...context, prompter }, { stackName: selected.name, projectId: selected.ref.projectId, aws: opened.aws });
+    await showPlanAndConsent(plan, flags, context, { stackName: selected.name, projectId: selected.ref.projectId, aws: opened.aws });
     render.progress({ kind: "step", message: `Adding a new access key to stack ${selected.name}` });
   }
   const started = await runInterruptibly(context, { stackName: selected.name, resumeCommand }, (signal) =>
@@ -63,14 +71,14 @@ async function startPhase(rotation: Rotation, selected: SelectedStack, flags: Pa
     );
   }
   // With --json the key is only in the document, printed now: asking would hide it until after the answer.
-  const ask = context.interactive && flags.json !== true && flags.yes !== true;
-  if (ask && (await askAfterNewKey(prompter, previousAccessKeyId, values.accessKeyId, finishCommand))) {
+  const ask = context.io.mayAsk(flags.json === true || flags.yes === true);
+  if (ask && (await askAfterNewKey(context.io.prompter(), previousAccessKeyId, values.accessKeyId, finishCommand))) {
     // Phase 1 changed the stack: phase 2 starts from its state now, and the user has just answered.
     const pending = await readRotation(selected.target, selected.ref, { pulumiCommand: context.pulumiCommand, onProgress: context.render.progress });
-    await finishPhase(pending, selected, { ...flags, yes: true }, context, prompter);
+    await finishPhase(pending, selected, flags, context, false);
     return;
   }
-  if (flags.yes === true && flags.json !== true) render.info("--yes does not delete the old key right after creating the new one: Census needs the new key first.");
+  if (flags.yes === true && flags.json !== true) render.info(`${flagSpelling("yes")} does not delete the old key right after creating the new one: Census needs the new key first.`);
   render.info(`Phase 2 is pending. Once Census's test passes with the new key, delete the old one: ${finishCommand}`);
 }
 
@@ -87,7 +95,8 @@ async function askAfterNewKey(prompter: Prompter, oldKey: string, newKey: string
   }
 }
 
-async function finishPhase(rotation: Rotation, selected: SelectedStack, flags: ParsedFlags, context: CommandContext, prompter: Prompter): Promise<void> {
+/** `ask`: the deletion is still to be confirmed in the terminal (not by --yes, nor by the answer after phase 1). */
+async function finishPhase(rotation: Rotation, selected: SelectedStack, flags: Options, context: CommandContext, ask: boolean): Promise<void> {
   const { render } = context;
   const { state } = rotation;
   // Exit 0: the state --finish leads to (one key) already holds, so a retried script succeeds.
@@ -106,17 +115,17 @@ async function finishPhase(rotation: Rotation, selected: SelectedStack, flags: P
   await reportKeyUse(rotation, state, context);
   render.progress({ kind: "step", message: `Previewing the deletion of the old access key ${state.previousAccessKeyId}` });
   const plan = await previewUpdate(rotation.opened, finishConfig(state), { onProgress: render.progress, verbose: flags.verbose === true });
-  await showPlanAndConsent(plan, flags, { ...context, prompter }, {
+  await showPlanAndConsent(plan, flags, context, {
     stackName: selected.name,
     projectId: selected.ref.projectId,
     aws: rotation.opened.aws,
     expectedKeyDeletion: state.previousAccessKeyId,
   });
-  if (context.interactive && flags.yes !== true && !(await prompter.confirmOldKeyDeletion(state.previousAccessKeyId))) {
+  if (ask && !(await context.io.prompter().confirmOldKeyDeletion(state.previousAccessKeyId))) {
     render.info("Nothing was deleted; both keys still work.");
     return;
   }
-  const resumeCommand = stackCommandLine("rotate-key", selected.name, flags, ["--finish", "--yes"]);
+  const resumeCommand = stackCommandLine("rotate-key", selected.name, flags, [flagSpelling("finish"), flagSpelling("yes")]);
   render.progress({ kind: "step", message: `Deleting the old access key ${state.previousAccessKeyId}` });
   const finished = await runInterruptibly(context, { stackName: selected.name, resumeCommand }, (signal) =>
     finishRotation(rotation.opened, state, { onProgress: render.progress, verbose: flags.verbose === true, signal, resumeCommand }),
@@ -130,7 +139,7 @@ async function finishPhase(rotation: Rotation, selected: SelectedStack, flags: P
  * The old key goes only when IAM shows the new one, active, for the stack's user: otherwise deleting
  * it would leave Census with no working key.
  */
-async function checkNewKeyInIam(rotation: Rotation, state: FinishableState, selected: SelectedStack, flags: ParsedFlags): Promise<void> {
+async function checkNewKeyInIam(rotation: Rotation, state: FinishableState, selected: SelectedStack, flags: Options): Promise<void> {
   const { accessKeyId, censusUserName } = rotation;
   const newKey = (await accessKeysOf(rotation.opened.aws, censusUserName)).find((key) => key.id === accessKeyId);
   const problem = !newKey ? "is not in IAM (it was deleted outside census-pinpoint)" : !newKey.active ? "is inactive in IAM" : undefined;

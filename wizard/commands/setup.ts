@@ -7,25 +7,29 @@
  */
 import { isPinpointRegion, partitionOf, type PinpointRegion } from "../../infra/regions.js";
 import { DEFAULT_EXPIRATION_DAYS } from "../../infra/validation.js";
+import { defaultCensusUserName, defaultImporterRoleName } from "../../infra/names.js";
 import { configuredRegion } from "../aws/configuredRegion.js";
 import type { CallerIdentity } from "../aws/identity.js";
 import type { CensusValues } from "../censusValues.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandOptions, ProvisionOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
 import { MissingPulumiCliError, VerificationError, UsageError } from "../errors.js";
 import { ensureHomeWritable, homePaths } from "../home.js";
 import { resolveSetupInputs } from "../setup/resolveInputs.js";
 import { checkOutputFile, writeOutputFile } from "../outputFile.js";
-import { createInquirerPrompter, type Prompter } from "../prompts.js";
+import type { Prompter } from "../prompts.js";
 import type { SetupInputs } from "../setup/inputs.js";
 import type { AwsTarget } from "../aws/target.js";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
-import { flagText, pulumiTargetFrom, setupFlags } from "./flags.js";
+import { flagSpelling, withFlags, type FlagKey } from "./flagRegistry.js";
+import { pulumiTargetFrom, setupFlags } from "./flags.js";
 import { checkSecretsProvider } from "../pulumi/secretsProvider.js";
-import { ACCEPT_FLAG, checkPinpointProject } from "./projectCheck.js";
+import { stackCommandLine } from "./commandLine.js";
+import { checkPinpointProject } from "./projectCheck.js";
 import { runPreflight, type Preflight } from "../setup/preflight.js";
 import type { Adoption } from "../adopt/adoptableBucket.js";
 
-export async function setupCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
+export async function setupCommand(flags: CommandOptions<"setup">, context: CommandContext): Promise<void> {
   await provision(flags, context);
 }
 
@@ -33,16 +37,18 @@ export async function setupCommand(flags: ParsedFlags, context: CommandContext):
  * What setup does, and `adopt` with `takeOver`: the bucket made by hand is imported into the stack
  * instead of a new one being created, and everything else is created beside what was made by hand.
  */
-export async function provision(flags: ParsedFlags, context: CommandContext, takeOver?: { existingBucket: string }): Promise<void> {
-  const { io, render, interactive } = context;
+export async function provision(flags: ProvisionOptions, context: CommandContext, takeOver?: { existingBucket: string }): Promise<void> {
+  const { io, render } = context;
   const command = takeOver ? "adopt" : "setup";
-  if (!interactive && flags.yes !== true) {
-    throw new UsageError(
-      `${command} creates AWS resources, and without a terminal nothing can be confirmed: pass --yes to go ahead.`,
-      `In CI: census-pinpoint ${command} --no-input --yes --region <region> --project-id <id>${takeOver ? ` --existing-bucket ${takeOver.existingBucket}` : ""}`,
-    );
-  }
-  const outputFile = flagText(flags, "outputFile");
+  const askToConfirm = io.mayAsk(
+    flags.yes === true,
+    () =>
+      new UsageError(
+        `${command} ${withFlags`creates AWS resources, and without a terminal nothing can be confirmed: pass ${"yes"} to go ahead.`}`,
+        `In CI: census-pinpoint ${command} ${withFlags`${"noInput"} ${"yes"} ${"region"} <region> ${"projectId"} <id>`}${takeOver ? ` ${flagSpelling("existingBucket")} ${takeOver.existingBucket}` : ""}`,
+      ),
+  );
+  const outputFile = flags.outputFile;
   const force = flags.force === true;
   if (outputFile !== undefined) await checkOutputFile(outputFile, force);
   await ensureHomeWritable(homePaths(io.env));
@@ -53,21 +59,21 @@ export async function provision(flags: ParsedFlags, context: CommandContext, tak
   let pulumiLookup: Promise<PulumiCommand> | undefined;
   const startPulumiLookup = () =>
     (pulumiLookup ??= import("../pulumi/pulumiCli.js").then(({ ensurePulumiCli }) => ensurePulumiCli({ pulumiCommand: context.pulumiCommand, env: io.env })));
-  const identity = identityLookup(target.profile, (who) => render.info(`Using AWS account ${who.accountId} as ${who.arn}.`));
+  const identity = identityLookup(target.profile, io.env, (who) => render.info(`Using AWS account ${who.accountId} as ${who.arn}.`));
   const defaultRegion = await configuredRegion(target.profile, io.env);
   // The credential lookup starts once the first question is on screen, so that question appears as
   // fast as before; a failure no answer can change (no credentials, an expired SSO session, an
   // unreachable endpoint) then ends the question at once, instead of after the user has answered it.
   const lookupFailed = new AbortController();
-  const prompter = afterFirstQuestion((context.prompter ?? createInquirerPrompter()).withSignal(lookupFailed.signal), () =>
+  const prompter = afterFirstQuestion(io.prompter().withSignal(lookupFailed.signal), () =>
     identity.startEarly(defaultRegion !== undefined && isPinpointRegion(defaultRegion) ? defaultRegion : "us-east-1", (error) => lookupFailed.abort(error)),
   );
-  const { inputs, warnings, accountId } = await resolveSetupInputs({
+  const { inputs, warnings, accountId, projectName } = await resolveSetupInputs({
     flags: { ...setupFlags(flags), ...(takeOver ? { bucketName: takeOver.existingBucket } : {}) },
     env: io.env,
-    interactive,
+    interactive: io.interactive,
     prompter,
-    listProjects: async (region) => (await import("../aws/pinpoint.js")).listPinpointProjects({ region, profile: target.profile }),
+    listProjects: async (region) => (await import("../aws/pinpoint.js")).listPinpointProjects({ region, profile: target.profile, env: io.env }),
     defaultRegion,
     accountId: async (region) => {
       startPulumiLookup().catch(() => {});
@@ -79,7 +85,7 @@ export async function provision(flags: ParsedFlags, context: CommandContext, tak
     // Ctrl-C at the region question, or an answer in another partition, leaves the early lookup unneeded.
     .finally(() => identity.stopEarly());
   for (const warning of warnings) render.warning(warning);
-  const aws: AwsTarget = { region: inputs.region, profile: target.profile };
+  const aws: AwsTarget = { region: inputs.region, profile: target.profile, env: io.env };
 
   // First, before the Pulumi CLI is looked for (or installed): a project Pinpoint does not confirm
   // stops the run here unless accepted.
@@ -109,18 +115,18 @@ export async function provision(flags: ParsedFlags, context: CommandContext, tak
     ]);
     render.progress({ kind: "step", message: `Previewing the update of stack ${preflight.stackName}, with what is in AWS now` });
     const plan = await previewUpdate(preflight.existing.opened, stackConfigFor(wanted), { onProgress: render.progress, verbose: flags.verbose === true });
-    await showPlanAndConsent(plan, flags, { ...context, prompter }, { stackName: preflight.stackName, projectId: inputs.projectId, aws });
-    if (plan.length > 0 && !(await confirmed(flags, context, prompter, `Update stack ${preflight.stackName} as listed above.`))) {
+    await showPlanAndConsent(plan, flags, context, { stackName: preflight.stackName, projectId: inputs.projectId, aws });
+    if (plan.length > 0 && !(await confirmed(askToConfirm, context, prompter, `Update stack ${preflight.stackName} as listed above.`))) {
       render.info("Nothing was changed.");
       return;
     }
-  } else if (!(await confirmed(flags, context, prompter, adoption ? adoptionSummary(wanted, accountId, adoption) : confirmationSummary(inputs, accountId, preflight)))) {
+  } else if (!(await confirmed(askToConfirm, context, prompter, adoption ? adoptionSummary(wanted, accountId, adoption, projectName) : confirmationSummary(inputs, accountId, preflight, projectName)))) {
     render.info("Nothing was created.");
     return;
   }
 
   const resumeCommand = resumeCommandFor(flags, wanted, command, unconfirmed !== undefined);
-  const [{ deployStack }, { runInterruptibly }] = await Promise.all([import("../pulumi/workspace.js"), import("./interruptibleUpdate.js")]);
+  const [{ deployStack }, { runInterruptibly }] = await Promise.all([import("../pulumi/deployStack.js"), import("./interruptibleUpdate.js")]);
   const deployed = await runInterruptibly(context, { stackName: preflight.stackName, resumeCommand }, (signal) =>
     deployStack(target, wanted, { onProgress: render.progress, pulumiCommand, verbose: flags.verbose === true, signal, resumeCommand, importBucket }),
   );
@@ -139,8 +145,9 @@ export async function provision(flags: ParsedFlags, context: CommandContext, tak
   const document = { ...resultDocument(deployed.values, deployed.stackName, deployed.changed, warnings), verification, ...(handOver ? { adopted: handOver } : {}) };
   if (flags.json === true) render.json(document);
   else {
+    // The values come last, so that what Census needs is what stays on screen after the checks.
+    if (verification) render.connectionTest(verification.checks);
     render.censusValues(deployed.values, { showSecret: true });
-    if (verification) render.checklist("Census connection test", verification.checks);
     if (handOver) render.lines(handOver.steps);
   }
   if (outputFile !== undefined) {
@@ -152,7 +159,7 @@ export async function provision(flags: ParsedFlags, context: CommandContext, tak
     // The resources exist and the values above are right; what fails is how they work together.
     throw new VerificationError(
       `Provisioning succeeded, but ${failed} of ${verification!.checks.length} connection checks failed.`,
-      `${flags.json === true ? "Each failed check's `fix` says" : "Under each ✘ is"} what to do; then run \`census-pinpoint verify --stack ${deployed.stackName}\`.`,
+      `${flags.json === true ? "Each failed check's `fix` says" : "Under each ✘ is"} what to do; then run \`${stackCommandLine("verify", deployed.stackName, {})}\`.`,
     );
   }
 }
@@ -170,8 +177,8 @@ function resultDocument(values: CensusValues, stack: string, changed: boolean, w
  * one that no region could change (`failsInEveryRegion`); otherwise it asks STS in the chosen region,
  * as setup did before.
  */
-function identityLookup(profile: string | undefined, onFound: (identity: CallerIdentity) => void) {
-  const lookUp = async (region: PinpointRegion, signal?: AbortSignal) => (await import("../aws/identity.js")).getCallerIdentity({ region, profile }, { signal });
+function identityLookup(profile: string | undefined, env: NodeJS.ProcessEnv, onFound: (identity: CallerIdentity) => void) {
+  const lookUp = async (region: PinpointRegion, signal?: AbortSignal) => (await import("../aws/identity.js")).getCallerIdentity({ region, profile, env }, { signal });
   let early: { region: PinpointRegion; lookup: Promise<CallerIdentity> } | undefined;
   let chosen: Promise<CallerIdentity> | undefined;
   const stop = new AbortController();
@@ -239,65 +246,93 @@ async function findOrInstallPulumi(lookup: Promise<PulumiCommand>, context: Comm
   try {
     return await lookup;
   } catch (error) {
-    if (!(error instanceof MissingPulumiCliError) || !context.interactive) throw error;
+    if (!(error instanceof MissingPulumiCliError)) throw error;
+    context.io.mayAsk(false, () => error);
     // The question says the CLI is missing; declining ends with the error and its install hint.
     context.render.stop();
     if (!(await prompter.confirmInstallPulumi())) throw error;
     const { defaultInstallRoot, installPulumiCli } = await import("../pulumi/pulumiCli.js");
     const root = defaultInstallRoot(context.io.env);
     context.render.progress({ kind: "step", message: `Installing the Pulumi CLI into ${root}` });
-    const installed = await installPulumiCli(root);
+    const installed = await installPulumiCli(root, context.io.env);
     context.render.info(`Installed the Pulumi CLI ${installed.version?.version ?? ""} into ${root}.`);
     return installed;
   }
 }
 
-function confirmationSummary(inputs: SetupInputs, accountId: string, preflight: Preflight): string {
+/** Facts one a line, their labels aligned; a fact without a value is left out. */
+function factLines(facts: ReadonlyArray<[string, string | undefined]>): string[] {
+  const width = Math.max(...facts.map(([label]) => label.length)) + 2;
+  return facts.flatMap(([label, value]) => (value === undefined ? [] : [`${`${label}:`.padEnd(width)}${value}`]));
+}
+
+function projectLabel(projectId: string, projectName: string | undefined): string {
+  return projectName === undefined ? projectId : `${projectName} (${projectId})`;
+}
+
+/** A name only when it is not the default, which the summary need not repeat. */
+function unlessDefault(name: string | undefined, defaultName: string): string | undefined {
+  return name === defaultName ? undefined : name;
+}
+
+/** Where setup creates what, the expiry and every name that is not the default, then what is created. */
+function confirmationSummary(inputs: SetupInputs, accountId: string, preflight: Preflight, projectName: string | undefined): string {
   const what =
     "Create: the S3 staging bucket (with its lifecycle rule, encryption, public access block and TLS-only policy), " +
     "the importer role Pinpoint assumes with its policy, and the IAM user, group, policy and access key Census uses.";
   return [
-    `AWS account:      ${accountId}`,
-    `Region:           ${inputs.region}`,
-    `Pinpoint project: ${inputs.projectId}`,
-    `Staging bucket:   ${preflight.bucketName}`,
+    ...factLines([
+      ["AWS account", accountId],
+      ["Region", inputs.region],
+      ["Pinpoint project", projectLabel(inputs.projectId, projectName)],
+      ["Staging bucket", preflight.bucketName],
+      ["Files expire", `${inputs.expirationDays ?? DEFAULT_EXPIRATION_DAYS} days after staging`],
+      ["Importer role", unlessDefault(inputs.importerRoleName, defaultImporterRoleName(inputs.projectId))],
+      ["Census user", unlessDefault(inputs.censusUserName, defaultCensusUserName(inputs.projectId))],
+      ["KMS key", inputs.kmsKeyArn],
+    ]),
     what,
   ].join("\n");
 }
 
-function adoptionSummary(inputs: SetupInputs, accountId: string, adoption: Adoption): string {
+function adoptionSummary(inputs: SetupInputs, accountId: string, adoption: Adoption, projectName: string | undefined): string {
   const files = `${adoption.objects.count}${adoption.objects.more ? "+" : ""} file${adoption.objects.count === 1 && !adoption.objects.more ? "" : "s"}`;
   const replaced = adoption.replaced.length > 0 ? ` This replaces ${adoption.replaced.join(" and ")}.` : "";
   return [
     `AWS account:      ${accountId}`,
     `Region:           ${inputs.region}`,
-    `Pinpoint project: ${inputs.projectId}`,
+    `Pinpoint project: ${projectLabel(inputs.projectId, projectName)}`,
     `Staging bucket:   ${adoption.bucketName} (made by hand, ${files}: kept)`,
     `Take over the bucket into the stack, with its name and files, and give it the stack's settings: files expire after ${inputs.expirationDays ?? DEFAULT_EXPIRATION_DAYS} days, encryption, public access block and a TLS-only policy.${replaced}`,
     "Create beside what was made by hand: the importer role Pinpoint assumes with its policy, and the IAM user, group, policy and access key Census uses. The old role, user and key are not changed.",
   ].join("\n");
 }
 
-/** --yes, or the user's answer (without a terminal, --yes was required up front). */
-async function confirmed(flags: ParsedFlags, context: CommandContext, prompter: Prompter, summary: string): Promise<boolean> {
-  if (flags.yes === true) return true;
+/** The user's answer, unless --yes gave it (without a terminal, --yes was required up front). */
+async function confirmed(ask: boolean, context: CommandContext, prompter: Prompter, summary: string): Promise<boolean> {
+  if (!ask) return true;
   context.render.stop();
   return prompter.confirmSetup(summary);
 }
 
 /** The command that resumes this run: the same inputs, and the consents given, without questions. */
-function resumeCommandFor(flags: ParsedFlags, inputs: SetupInputs, command: "setup" | "adopt", acceptedUnconfirmedProject: boolean): string {
-  const parts = [`census-pinpoint ${command}`, `--region ${inputs.region}`, `--project-id ${inputs.projectId}`];
-  const keep: Array<[string, string | undefined]> = [
-    [command === "adopt" ? "--existing-bucket" : "--bucket-name", inputs.bucketName],
-    ["--expiration-days", inputs.expirationDays?.toString()],
-    ["--importer-role-name", inputs.importerRoleName],
-    ["--census-user-name", inputs.censusUserName],
-    ["--kms-key-arn", inputs.kmsKeyArn],
-    ["--profile", flagText(flags, "profile")],
-    ["--backend-url", flagText(flags, "backendUrl")],
-    ["--secrets-provider", flagText(flags, "secretsProvider")],
+function resumeCommandFor(flags: ProvisionOptions, inputs: SetupInputs, command: "setup" | "adopt", acceptedUnconfirmedProject: boolean): string {
+  const keep: Array<[FlagKey, string | undefined]> = [
+    ["region", inputs.region],
+    ["projectId", inputs.projectId],
+    [command === "adopt" ? "existingBucket" : "bucketName", inputs.bucketName],
+    ["expirationDays", inputs.expirationDays?.toString()],
+    ["importerRoleName", inputs.importerRoleName],
+    ["censusUserName", inputs.censusUserName],
+    ["kmsKeyArn", inputs.kmsKeyArn],
+    ["profile", flags.profile],
+    ["backendUrl", flags.backendUrl],
+    ["secretsProvider", flags.secretsProvider],
   ];
-  for (const [flag, value] of keep) if (value !== undefined) parts.push(`${flag} ${value}`);
-  return [...parts, ...(flags.allowReplace === true ? ["--allow-replace"] : []), ...(acceptedUnconfirmedProject ? [ACCEPT_FLAG] : []), "--yes"].join(" ");
+  const consents: FlagKey[] = [...(flags.allowReplace === true ? ["allowReplace" as const] : []), ...(acceptedUnconfirmedProject ? ["acceptEndOfSupport" as const] : []), "yes"];
+  return [
+    `census-pinpoint ${command}`,
+    ...keep.flatMap(([key, value]) => (value === undefined ? [] : [`${flagSpelling(key)} ${value}`])),
+    ...consents.map(flagSpelling),
+  ].join(" ");
 }

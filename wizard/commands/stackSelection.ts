@@ -3,13 +3,14 @@
  * stack in the backend, or (in a terminal) one picked from a list.
  */
 import { stackName } from "../../infra/names.js";
-import { InvalidInputError, validateRegion } from "../../infra/validation.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import { validateRegion } from "../../infra/validation.js";
+import type { StackOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling, withFlags } from "./flagRegistry.js";
 import { MissingStackError, UsageError } from "../errors.js";
-import { createInquirerPrompter } from "../prompts.js";
 import { listStacks, parseStackName } from "../pulumi/stacks.js";
-import type { PulumiTarget, StackRef } from "../pulumi/workspace.js";
-import { flagText, pulumiTargetFrom } from "./flags.js";
+import type { PulumiTarget, StackRef } from "../pulumi/stackTarget.js";
+import { parsedFlag, pulumiTargetFrom } from "./flags.js";
 
 export interface SelectedStack {
   target: PulumiTarget;
@@ -17,39 +18,28 @@ export interface SelectedStack {
   name: string;
 }
 
-function regionFlag(value: string): string {
-  try {
-    return validateRegion(value);
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw new UsageError(`--region: ${error.message}`);
-    throw error;
-  }
-}
-
 /** --stack names the region and project too: a --region or --project-id that says otherwise is a mistake in one of them. */
 function refuseDisagreement(named: string, ref: StackRef, region: string | undefined, projectId: string | undefined): void {
   const conflicts = [
-    region !== undefined && region.trim() !== ref.region ? `--region ${region} (the stack's region is ${ref.region})` : undefined,
-    projectId !== undefined && projectId.trim() !== ref.projectId ? `--project-id ${projectId} (the stack's project is ${ref.projectId})` : undefined,
+    region !== undefined && region.trim() !== ref.region ? `${flagSpelling("region")} ${region} (the stack's region is ${ref.region})` : undefined,
+    projectId !== undefined && projectId.trim() !== ref.projectId ? `${flagSpelling("projectId")} ${projectId} (the stack's project is ${ref.projectId})` : undefined,
   ].filter((conflict) => conflict !== undefined);
   if (conflicts.length > 0) {
-    throw new UsageError(`--stack ${named} does not match ${conflicts.join(" and ")}.`, "Pass --stack alone, or --region and --project-id without --stack.");
+    throw new UsageError(`${flagSpelling("stack")} ${named} does not match ${conflicts.join(" and ")}.`, withFlags`Pass ${"stack"} alone, or ${"region"} and ${"projectId"} without ${"stack"}.`);
   }
 }
 
-export async function selectStack(flags: ParsedFlags, context: CommandContext): Promise<SelectedStack> {
+export async function selectStack(flags: StackOptions, context: CommandContext): Promise<SelectedStack> {
   const target = pulumiTargetFrom(flags, context);
-  const named = flagText(flags, "stack");
-  const region = flagText(flags, "region");
-  const projectId = flagText(flags, "projectId");
+  const { stack: named, region, projectId } = flags;
   if (named !== undefined) {
     const ref = parseStackName(named);
-    if (!ref) throw new UsageError(`--stack: "${named}" is not a census-pinpoint stack name (<region>-<projectId>, e.g. us-east-1-0123456789abcdef0123456789abcdef).`);
+    if (!ref) throw new UsageError(`${flagSpelling("stack")}: "${named}" is not a census-pinpoint stack name (<region>-<projectId>, e.g. us-east-1-0123456789abcdef0123456789abcdef).`);
     refuseDisagreement(named, ref, region, projectId);
     return { target, ref, name: named };
   }
   if (region !== undefined && projectId !== undefined) {
-    const ref = { region: regionFlag(region), projectId: projectId.trim() };
+    const ref = { region: parsedFlag("region", region, validateRegion), projectId: projectId.trim() };
     return { target, ref, name: stackName(ref.region, ref.projectId) };
   }
   const all = await listStacks(target, { pulumiCommand: context.pulumiCommand, onProgress: context.render.progress });
@@ -60,7 +50,7 @@ export async function selectStack(flags: ParsedFlags, context: CommandContext): 
   if (candidates.length === 0) {
     throw new MissingStackError(
       `No census-pinpoint stack${wanted ? ` for ${wanted}` : ""} in the backend ${target.backendUrl ?? context.io.env.PULUMI_BACKEND_URL ?? "under CENSUS_PINPOINT_HOME"}.`,
-      "Run `census-pinpoint setup` first, or pass the --backend-url the stack was created with.",
+      `Run \`census-pinpoint setup\` first, or pass the ${flagSpelling("backendUrl")} the stack was created with.`,
     );
   }
   const only = candidates.length === 1 ? candidates[0] : undefined;
@@ -68,14 +58,15 @@ export async function selectStack(flags: ParsedFlags, context: CommandContext): 
     context.render.info(`Using stack ${only.name}.`);
     return { target, ref: only.ref, name: only.name };
   }
-  if (!context.interactive) {
-    throw new UsageError(
-      `${candidates.length} census-pinpoint stacks match: ${candidates.map((stack) => stack.name).join(", ")}.`,
-      "Pass --stack <name>, or --region and --project-id.",
-    );
-  }
-  const prompter = context.prompter ?? createInquirerPrompter();
-  const chosen = await prompter.chooseStack(
+  context.io.mayAsk(
+    false,
+    () =>
+      new UsageError(
+        `${candidates.length} census-pinpoint stacks match: ${candidates.map((stack) => stack.name).join(", ")}.`,
+        withFlags`Pass ${"stack"} <name>, or ${"region"} and ${"projectId"}.`,
+      ),
+  );
+  const chosen = await context.io.prompter().chooseStack(
     candidates.map((stack) => ({ name: stack.name, detail: stack.lastUpdate ? `last updated ${stack.lastUpdate}` : "never updated" })),
   );
   const ref = parseStackName(chosen)!;

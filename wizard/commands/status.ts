@@ -4,35 +4,36 @@
  * a pending rotation, whether the Pinpoint project answers, and the last update. Exit 0 when all is in
  * order, 5 (VerificationError) with what to do for each finding.
  */
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling, withFlags, type FlagKey } from "./flagRegistry.js";
 import { AwsCredentialsError, CliError, UsageError } from "../errors.js";
 import { listStacks } from "../pulumi/stacks.js";
 import { checkStack } from "../status/checkStack.js";
 import { statusFailure, type FixCommands } from "../status/findings.js";
 import type { StackStatus } from "../status/report.js";
 import { setupCommandLine, stackCommandLine } from "./commandLine.js";
-import { flagText, pulumiTargetFrom } from "./flags.js";
+import { pulumiTargetFrom } from "./flags.js";
 import { selectStack, type SelectedStack } from "./stackSelection.js";
 
-function fixCommands({ ref, name }: SelectedStack, flags: ParsedFlags): FixCommands {
+type Options = CommandOptions<"status">;
+
+function fixCommands({ ref, name }: SelectedStack, flags: Options): FixCommands {
   return {
     setup: setupCommandLine(ref, flags),
     rotateKey: stackCommandLine("rotate-key", name, flags),
-    finishRotation: stackCommandLine("rotate-key", name, flags, ["--finish"]),
+    finishRotation: stackCommandLine("rotate-key", name, flags, [flagSpelling("finish")]),
     teardown: stackCommandLine("teardown", name, flags),
   };
 }
 
-async function everyStack(flags: ParsedFlags, context: CommandContext): Promise<SelectedStack[]> {
-  const named = (
-    [
-      ["stack", "--stack"],
-      ["region", "--region"],
-      ["projectId", "--project-id"],
-    ] as const
-  ).flatMap(([key, flag]) => (flagText(flags, key) === undefined ? [] : [flag]));
+async function everyStack(flags: Options, context: CommandContext): Promise<SelectedStack[]> {
+  const named = (["stack", "region", "projectId"] as const satisfies readonly FlagKey[]).filter((key) => flags[key] !== undefined).map(flagSpelling);
   if (named.length > 0) {
-    throw new UsageError(`--all checks every stack in the backend: it cannot be combined with ${named.join(" or ")}.`, "Pass --all alone, or name one stack without --all.");
+    throw new UsageError(
+      `${flagSpelling("all")} checks every stack in the backend: it cannot be combined with ${named.join(" or ")}.`,
+      withFlags`Pass ${"all"} alone, or name one stack without ${"all"}.`,
+    );
   }
   const target = pulumiTargetFrom(flags, context);
   context.render.progress({ kind: "step", message: "Reading the stacks in the backend" });
@@ -45,7 +46,7 @@ async function everyStack(flags: ParsedFlags, context: CommandContext): Promise<
 }
 
 /** A stack --all could not read: a finding of its own, so that the other stacks are still checked. */
-function unreadable({ ref, name }: SelectedStack, error: CliError, flags: ParsedFlags): StackStatus {
+function unreadable({ ref, name }: SelectedStack, error: CliError, flags: Options): StackStatus {
   return {
     stackName: name,
     region: ref.region,
@@ -58,11 +59,11 @@ function unreadable({ ref, name }: SelectedStack, error: CliError, flags: Parsed
     keys: [],
     rotation: null,
     pinpoint: null,
-    findings: [{ kind: "unreadable", problem: error.message, todo: error.hint ?? `Run \`${stackCommandLine("status", name, flags, ["--verbose"])}\` for details.` }],
+    findings: [{ kind: "unreadable", problem: error.message, todo: error.hint ?? `Run \`${stackCommandLine("status", name, flags, [flagSpelling("verbose")])}\` for details.` }],
   };
 }
 
-export async function statusCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
+export async function statusCommand(flags: Options, context: CommandContext): Promise<void> {
   const { render } = context;
   const all = flags.all === true;
   const json = flags.json === true;

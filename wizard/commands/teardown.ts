@@ -17,16 +17,17 @@
  */
 import { findLeftovers, type LeftoverCheck } from "../aws/leftovers.js";
 import { getCallerIdentity } from "../aws/identity.js";
-import type { CommandContext, ParsedFlags } from "../cli.js";
+import type { CommandOptions } from "./commandFlags.js";
+import type { CommandContext } from "./context.js";
+import { flagSpelling, withFlags } from "./flagRegistry.js";
 import { AwsCredentialsError, MissingStackError, UsageError, VerificationError } from "../errors.js";
-import { createInquirerPrompter } from "../prompts.js";
 import type { ChecklistItem } from "../render.js";
 import type { PlannedChange } from "../pulumi/changePlan.js";
 import { destroyStack, previewDestroy, removeStack, type StackResource } from "../pulumi/destroy.js";
 import type { AwsTarget } from "../aws/target.js";
 import { consequence } from "./changeConsent.js";
 import { readStackState, recordedResources, stateAccountId } from "../pulumi/stackState.js";
-import { openStack, type OpenStack } from "../pulumi/workspace.js";
+import { openStack, type OpenStack } from "../pulumi/openStack.js";
 import { stackCommandLine } from "./commandLine.js";
 import { runInterruptibly } from "./interruptibleUpdate.js";
 import { selectStack, type SelectedStack } from "./stackSelection.js";
@@ -44,20 +45,22 @@ interface TeardownDocument {
   leftovers: LeftoverCheck[];
 }
 
-export async function teardownCommand(flags: ParsedFlags, context: CommandContext): Promise<void> {
-  const { io, render, interactive } = context;
+export async function teardownCommand(flags: CommandOptions<"teardown">, context: CommandContext): Promise<void> {
+  const { io, render } = context;
   const json = flags.json === true;
   const keepState = flags.keepState === true;
-  if (!interactive && flags.yes !== true) {
-    throw new UsageError(
-      "teardown deletes AWS resources, and without a terminal nothing can be confirmed: pass --yes to go ahead.",
-      "In CI: census-pinpoint teardown --no-input --yes --region <region> --project-id <id>",
-    );
-  }
+  const askToConfirm = io.mayAsk(
+    flags.yes === true,
+    () =>
+      new UsageError(
+        withFlags`teardown deletes AWS resources, and without a terminal nothing can be confirmed: pass ${"yes"} to go ahead.`,
+        withFlags`In CI: census-pinpoint teardown ${"noInput"} ${"yes"} ${"region"} <region> ${"projectId"} <id>`,
+      ),
+  );
   const opened = await openExisting(flags, context);
   if (!("stack" in opened)) {
     render.info(`Nothing to tear down. ${opened.reason}`);
-    render.info("If the stack was made with another Pulumi backend, pass its --backend-url.");
+    render.info(`If the stack was made with another Pulumi backend, pass its ${flagSpelling("backendUrl")}.`);
     if (json) render.json(emptyDocument(opened.name));
     return;
   }
@@ -65,13 +68,13 @@ export async function teardownCommand(flags: ParsedFlags, context: CommandContex
   const { name, ref, target } = selected;
 
   render.progress({ kind: "step", message: `Reading stack ${name}` });
-  const [state, caller] = await Promise.all([readStackState(stack.stack), getCallerIdentity({ region: ref.region, profile: target.profile })]);
+  const [state, caller] = await Promise.all([readStackState(stack.stack), getCallerIdentity({ region: ref.region, profile: target.profile, env: io.env })]);
   render.info(`Using AWS account ${caller.accountId} as ${caller.arn}.`);
   const stackAccount = stateAccountId(state);
   if (stackAccount !== undefined && stackAccount !== caller.accountId) {
     throw new AwsCredentialsError(
       `Stack ${name}'s resources are in AWS account ${stackAccount}, but these credentials belong to account ${caller.accountId}.`,
-      `Use credentials for account ${stackAccount} (--profile <name> or AWS_PROFILE): with any others, Pulumi would find nothing to delete and forget resources that still exist.`,
+      `Use credentials for account ${stackAccount} (${flagSpelling("profile")} <name> or AWS_PROFILE): with any others, Pulumi would find nothing to delete and forget resources that still exist.`,
     );
   }
   // Read before the destroy: afterwards the state no longer says what it held.
@@ -80,10 +83,10 @@ export async function teardownCommand(flags: ParsedFlags, context: CommandContex
   render.progress({ kind: "step", message: `Previewing what teardown deletes from stack ${name}` });
   const planned = await previewDestroy(stack, { onProgress: render.progress, verbose: flags.verbose === true });
   render.stop();
-  await showPlan(context, name, planned, { keepState, json, aws: { region: ref.region, profile: target.profile } });
-  if (planned.length > 0 || !keepState) await confirm(flags, context, ref.projectId);
+  await showPlan(context, name, planned, { keepState, json, aws: { region: ref.region, profile: target.profile, env: io.env } });
+  if (askToConfirm && (planned.length > 0 || !keepState)) await confirm(context, ref.projectId);
 
-  const resumeCommand = stackCommandLine("teardown", name, flags, keepState ? ["--keep-state", "--yes"] : ["--yes"]);
+  const resumeCommand = stackCommandLine("teardown", name, flags, keepState ? [flagSpelling("keepState"), flagSpelling("yes")] : [flagSpelling("yes")]);
   const deleted = await runInterruptibly(context, { stackName: name, resumeCommand }, async (signal) => {
     render.progress({ kind: "step", message: `Deleting the resources of stack ${name}` });
     const done = await destroyStack(stack, { onProgress: render.progress, verbose: flags.verbose === true, signal, resumeCommand });
@@ -95,7 +98,7 @@ export async function teardownCommand(flags: ParsedFlags, context: CommandContex
   });
 
   render.progress({ kind: "step", message: "Checking that nothing is left in AWS" });
-  const checks = await findLeftovers({ region: ref.region, profile: target.profile }, recorded, io.env);
+  const checks = await findLeftovers({ region: ref.region, profile: target.profile, env: io.env }, recorded);
   render.stop();
   const leftovers = checks.filter((check) => check.status !== "gone");
   const document: TeardownDocument = {
@@ -114,7 +117,7 @@ export async function teardownCommand(flags: ParsedFlags, context: CommandContex
 
 /** The chosen stack opened, or why there is nothing to tear down. */
 async function openExisting(
-  flags: ParsedFlags,
+  flags: CommandOptions<"teardown">,
   context: CommandContext,
 ): Promise<{ selected: SelectedStack; stack: OpenStack } | { name: string | null; reason: string }> {
   let selected: SelectedStack;
@@ -150,19 +153,17 @@ async function showPlan(context: CommandContext, name: string, planned: PlannedC
       render.warning(await consequence(change, options.aws));
     }
   }
-  render.info(options.keepState ? "The stack and its history stay in the backend (--keep-state)." : "The stack, its history and its work dir are removed too.");
+  render.info(options.keepState ? `The stack and its history stay in the backend (${flagSpelling("keepState")}).` : "The stack, its history and its work dir are removed too.");
 }
 
-/** --yes, or the project ID typed back; anything else stops here with nothing deleted (exit 2). */
-async function confirm(flags: ParsedFlags, context: CommandContext, projectId: string): Promise<void> {
-  if (flags.yes === true) return;
-  const prompter = context.prompter ?? createInquirerPrompter();
+/** The project ID typed back; anything else stops here with nothing deleted (exit 2). */
+async function confirm(context: CommandContext, projectId: string): Promise<void> {
   context.render.stop();
   // What is deleted was listed just above; the question stays short enough for one terminal line.
-  if (await prompter.confirmTypedText(projectId, `Type the project ID ${projectId} to confirm`)) return;
+  if (await context.io.prompter().confirmTypedText(projectId, `Type the project ID ${projectId} to confirm`)) return;
   throw new UsageError(
     `What was typed is not the project ID ${projectId}: nothing was deleted.`,
-    "Run teardown again and type the project ID exactly as shown, or pass --yes.",
+    `Run teardown again and type the project ID exactly as shown, or pass ${flagSpelling("yes")}.`,
   );
 }
 

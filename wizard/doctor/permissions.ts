@@ -4,10 +4,10 @@
  * (docs/permissions.md), on the names a stack of the project would use. Where IAM refuses the
  * simulation, or the identity is not one it can simulate, the checks say "could not check".
  */
-import { GetRoleCommand, IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { ADMIN_COMMANDS, ADMIN_PERMISSIONS, adminResourceArn, type AdminCommand, type AdminScope } from "../../infra/adminPermissions.js";
-import { awsClientConfig } from "../aws/clients.js";
+import { readRole } from "../aws/iamPrincipals.js";
 import type { CallerIdentity } from "../aws/identity.js";
+import { simulatePrincipalPolicy, type SimulatorDecision } from "../aws/policySimulator.js";
 import type { AwsTarget } from "../aws/target.js";
 import { adminSkipReason } from "../verify/adminAccess.js";
 import { checkOf, type DoctorCheck, type DoctorCheckId } from "./report.js";
@@ -43,34 +43,18 @@ export function principalOf(arn: string): Principal {
   return { kind: "unsupported", what: `${resource.split("/")[0]} ${arn}` };
 }
 
-type Decision = "allowed" | "explicitDeny" | "implicitDeny";
-
-/** Decisions keyed `<action> <resource>`, one simulator call per resource (the actions of each in one request). */
-async function simulateAll(client: IAMClient, principalArn: string, scope: AdminScope): Promise<Map<string, Decision>> {
-  const byResource = new Map<string, Set<string>>();
+/** Decisions keyed `<action> <resource>`, for every permission of every command. */
+async function simulateAll(target: AwsTarget, principalArn: string, scope: AdminScope): Promise<Map<string, SimulatorDecision>> {
+  const requests = new Map<string, { action: string; resource: string }>();
   for (const command of ADMIN_COMMANDS) {
     for (const { action, resource } of ADMIN_PERMISSIONS[command]) {
       const arn = adminResourceArn(resource, scope);
-      byResource.set(arn, (byResource.get(arn) ?? new Set()).add(action));
+      requests.set(`${action} ${arn}`, { action, resource: arn });
     }
   }
-  const decisions = new Map<string, Decision>();
-  await Promise.all(
-    [...byResource].map(async ([resourceArn, actions]) => {
-      let marker: string | undefined;
-      do {
-        const answer = await client.send(
-          new SimulatePrincipalPolicyCommand({ PolicySourceArn: principalArn, ActionNames: [...actions], ResourceArns: [resourceArn], Marker: marker }),
-        );
-        for (const result of answer.EvaluationResults ?? []) {
-          const decision = result.EvalDecision === "allowed" || result.EvalDecision === "explicitDeny" ? result.EvalDecision : "implicitDeny";
-          if (result.EvalActionName) decisions.set(`${result.EvalActionName} ${resourceArn}`, decision);
-        }
-        marker = answer.IsTruncated ? answer.Marker : undefined;
-      } while (marker);
-    }),
-  );
-  return decisions;
+  const asked = [...requests.values()];
+  const decisions = await simulatePrincipalPolicy(target, principalArn, asked);
+  return new Map(asked.flatMap(({ action, resource }, index) => (decisions[index] === undefined ? [] : [[`${action} ${resource}`, decisions[index]!] as const])));
 }
 
 function listed(items: readonly string[], limit = 4): string {
@@ -78,7 +62,7 @@ function listed(items: readonly string[], limit = 4): string {
 }
 
 /** The verdict for one command from the simulator's decisions: pure, so its wording is tested alone. */
-export function permissionVerdict(command: AdminCommand, decisions: ReadonlyMap<string, Decision>, scope: AdminScope, principalArn: string): DoctorCheck {
+export function permissionVerdict(command: AdminCommand, decisions: ReadonlyMap<string, SimulatorDecision>, scope: AdminScope, principalArn: string): DoctorCheck {
   const check = CHECKS[command];
   const denied: string[] = [];
   let explicit = false;
@@ -105,7 +89,6 @@ export async function checkAdminPermissions(
   target: AwsTarget,
   identity: CallerIdentity | undefined,
   scope: Omit<AdminScope, "accountId"> | undefined,
-  env: NodeJS.ProcessEnv,
 ): Promise<DoctorCheck[]> {
   if (identity === undefined) return allOf((check) => check.unchecked("could not check: no AWS identity (above)", "Fix the AWS credentials first."));
   if (scope === undefined) return allOf((check) => check.unchecked("could not check: no Pinpoint region to check in (above)", "Pass --region <region>."));
@@ -117,22 +100,17 @@ export async function checkAdminPermissions(
     return allOf((check) => check.unchecked(`could not check: IAM's policy simulator cannot simulate a ${principal.what}`, UNCHECKED_FIX));
   }
   const full = { ...scope, accountId: identity.accountId };
-  const client = new IAMClient(awsClientConfig(target, "IAM", env));
-  try {
-    let principalArn = principal.kind === "arn" ? principal.arn : principal.fallbackArn;
-    if (principal.kind === "role") {
-      // The session's ARN drops the role's path (IAM Identity Center roles have one), which the simulator needs.
-      principalArn = (await client.send(new GetRoleCommand({ RoleName: principal.name })).catch(() => undefined))?.Role?.Arn ?? principalArn;
-    }
-    let decisions: Map<string, Decision>;
-    try {
-      decisions = await simulateAll(client, principalArn, full);
-    } catch (error) {
-      const reason = adminSkipReason(error, target, "SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy");
-      return allOf((check) => check.unchecked(`could not check: ${reason}`, UNCHECKED_FIX));
-    }
-    return ADMIN_COMMANDS.map((command) => permissionVerdict(command, decisions, full, principalArn));
-  } finally {
-    client.destroy();
+  let principalArn = principal.kind === "arn" ? principal.arn : principal.fallbackArn;
+  if (principal.kind === "role") {
+    // The session's ARN drops the role's path (IAM Identity Center roles have one), which the simulator needs.
+    principalArn = (await readRole(target, principal.name).catch(() => undefined))?.arn || principalArn;
   }
+  let decisions: Map<string, SimulatorDecision>;
+  try {
+    decisions = await simulateAll(target, principalArn, full);
+  } catch (error) {
+    const reason = adminSkipReason(error, target, "SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy");
+    return allOf((check) => check.unchecked(`could not check: ${reason}`, UNCHECKED_FIX));
+  }
+  return ADMIN_COMMANDS.map((command) => permissionVerdict(command, decisions, full, principalArn));
 }

@@ -13,7 +13,8 @@ import { homePaths } from "../home.js";
 import type { ProgressReporter } from "../progress.js";
 import { localPath } from "../pulumi/backend.js";
 import type { StackListing } from "../pulumi/stacks.js";
-import type { PulumiTarget } from "../pulumi/workspace.js";
+import type { AwsTarget } from "../aws/target.js";
+import type { PulumiTarget } from "../pulumi/stackTarget.js";
 import { backendUrlOf, checkBackend } from "./backend.js";
 import { checkCredentials } from "./credentials.js";
 import { checkNode } from "./node.js";
@@ -66,7 +67,7 @@ export async function runDoctor(options: DoctorOptions, environment: DoctorEnvir
   const { region, source } = await regionOf(options, env);
   const regionCheck = checkRegion(region, source);
   // IAM and STS answer from any region; a region without Pinpoint still tells who the credentials are.
-  const aws = { region: regionCheck.region ?? (region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : "us-east-1"), profile };
+  const aws: AwsTarget = { region: regionCheck.region ?? (region && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : "us-east-1"), profile, env };
 
   onProgress({ kind: "step", message: "Checking the Pulumi CLI and AWS credentials" });
   const [pulumi, credentials] = await Promise.all([checkPulumiCli({ pulumiCommand: environment.pulumiCommand, env }), checkCredentials(aws)]);
@@ -102,7 +103,7 @@ export async function runDoctor(options: DoctorOptions, environment: DoctorEnvir
   const stackRef = stacks.find((listing) => listing.ref && (regionCheck.region === undefined || listing.ref.region === regionCheck.region))?.ref;
   const scopeRegion = regionCheck.region ?? (stackRef && isPinpointRegion(stackRef.region) ? stackRef.region : undefined);
   const scope = scopeRegion ? { region: scopeRegion, projectId: stackRef?.projectId ?? EXAMPLE_PROJECT_ID } : undefined;
-  const permissions = await checkAdminPermissions(aws, credentials.identity, scope, env);
+  const permissions = await checkAdminPermissions(aws, credentials.identity, scope);
 
   return reportOf(
     [checkNode(environment.nodeVersion), pulumi.check, credentials.check, regionCheck.check, ...permissions, backendCheck, ...secrets],

@@ -13,7 +13,7 @@ import { CliError } from "../errors.js";
 import { missingPassphraseError, resolvePassphrase, type Passphrase } from "../pulumi/passphrase.js";
 import { describeSecretsProvider, stackSecretsProvider, usesPassphrase } from "../pulumi/secretsProvider.js";
 import type { StackListing } from "../pulumi/stacks.js";
-import type { PulumiTarget } from "../pulumi/workspace.js";
+import type { PulumiTarget } from "../pulumi/stackTarget.js";
 import type { ProgressReporter } from "../progress.js";
 import { checkOf, type DoctorCheck } from "./report.js";
 
@@ -98,7 +98,7 @@ export async function checkStackSecrets(stacks: readonly StackListing[], options
     const next = found.missingFile !== undefined ? `setup will generate a passphrase into ${found.missingFile}` : `setup will use the passphrase from ${found.source}`;
     return [NO_STACKS.ok(`no census-pinpoint stacks in the backend yet; ${next}`)];
   }
-  const { openStack } = await import("../pulumi/workspace.js");
+  const { openStack } = await import("../pulumi/openStack.js");
   const checks: DoctorCheck[] = [];
   // One stack at a time: parallel Pulumi CLI runs from one process are not reliable (pulumi/pulumi#10523).
   for (const listing of ours) {

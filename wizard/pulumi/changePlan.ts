@@ -10,7 +10,7 @@ import { engineOutput, resourceName } from "./events.js";
 import { pulumiFailureToCliError } from "./failure.js";
 import { configOverrides, stackProgram } from "./program.js";
 import { describeResource } from "./resourceLabels.js";
-import type { OpenStack } from "./workspace.js";
+import type { OpenStack } from "./openStack.js";
 
 export type ChangeOp = "create" | "update" | "replace" | "delete";
 

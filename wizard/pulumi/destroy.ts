@@ -10,7 +10,8 @@ import { engineOutput, resourceName, trackEngineEvents, worthShowing } from "./e
 import { stopSignalOf } from "../interrupt.js";
 import { plannedChange, type PlannedChange } from "./changePlan.js";
 import { interruptedError, pulumiFailureToCliError } from "./failure.js";
-import type { OpenStack, UpdateOptions } from "./workspace.js";
+import type { OpenStack } from "./openStack.js";
+import type { UpdateOptions } from "./updateStack.js";
 
 export interface StackResource {
   type: string;

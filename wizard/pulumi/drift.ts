@@ -10,7 +10,7 @@ import type { ProgressReporter } from "../progress.js";
 import { engineOutput, resourceName, trackEngineEvents } from "./events.js";
 import { pulumiFailureToCliError } from "./failure.js";
 import { describeResource } from "./resourceLabels.js";
-import type { OpenStack } from "./workspace.js";
+import type { OpenStack } from "./openStack.js";
 
 /** One value in the state that AWS now has otherwise, by its path in the resource's outputs. */
 export interface ChangedProperty {

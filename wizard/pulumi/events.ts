@@ -1,8 +1,10 @@
 /** Engine events and raw CLI output, turned into the progress events the UI renders. */
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation/index.js";
 import type { ProgressReporter } from "../progress.js";
+import { describeResource } from "./resourceLabels.js";
 import { redactSecrets } from "../redact.js";
 import { meaningfulLines, plainText } from "./text.js";
+import { PROJECT_NAME } from "../../infra/names.js";
 
 export interface ResourceFailure {
   op: string;
@@ -23,12 +25,19 @@ export function resourceName(urn: string): string {
 }
 
 /**
- * Unchanged resources, the refresh that reads every resource before an update, and Pulumi's own
- * bookkeeping (the stack, default providers) would bury the few lines that matter, so they are not
- * reported as progress; their failures are still recorded.
+ * Unchanged resources, the refresh that reads every resource before an update, Pulumi's own
+ * bookkeeping (the stack, default providers) and the component that only groups the AWS resources
+ * would bury the few lines that matter, so they are not reported as progress; their failures are
+ * still recorded.
  */
 export function worthShowing(metadata: StepEventMetadata): boolean {
-  return metadata.op !== "same" && metadata.op !== "refresh" && !metadata.type.startsWith("pulumi:");
+  return metadata.op !== "same" && metadata.op !== "refresh" && !metadata.type.startsWith("pulumi:") && !metadata.type.startsWith(`${PROJECT_NAME}:`);
+}
+
+/** The resource by its AWS name: from what the step makes of it, else from what it was. */
+function what(metadata: StepEventMetadata): string {
+  const state = metadata.new ?? metadata.old;
+  return describeResource(metadata.type, { inputs: state?.inputs, outputs: state?.outputs, id: state?.id || undefined, logicalName: resourceName(metadata.urn) });
 }
 
 export function trackEngineEvents(onProgress: ProgressReporter, now: () => number = () => performance.now()): EngineEventTracker {
@@ -45,6 +54,7 @@ export function trackEngineEvents(onProgress: ProgressReporter, now: () => numbe
       op: metadata.op,
       type: metadata.type,
       name: resourceName(metadata.urn),
+      what: what(metadata),
       ...(phase !== "start" && started !== undefined ? { elapsedMs: Math.round(now() - started) } : {}),
       ...(error !== undefined ? { error } : {}),
     });

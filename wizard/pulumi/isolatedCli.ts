@@ -29,14 +29,15 @@ function withoutFinalNewline(text: string): string {
   return text.replace(/\r?\n$/, "");
 }
 
-export async function isolatedCli(found: PulumiCommand): Promise<PulumiCommand> {
+/** `baseEnv`: the command's environment, which the CLI runs with (the SDK would run it with the process's). */
+export async function isolatedCli(found: PulumiCommand, baseEnv: NodeJS.ProcessEnv): Promise<PulumiCommand> {
   const sdk = (await loadAutomation()) as unknown as SdkCommandInternals;
   const run = (args: string[], cwd: string, additionalEnv: Record<string, string>, onOutput?: OnText, onError?: OnText, signal?: AbortSignal) =>
     new Promise<object>((resolve, reject) => {
       const fullArgs = args.includes("--non-interactive") ? args : [...args, "--non-interactive"];
-      const env: NodeJS.ProcessEnv = { ...process.env, ...additionalEnv, PULUMI_AUTOMATION_API: "true" };
+      const env: NodeJS.ProcessEnv = { ...baseEnv, ...additionalEnv, PULUMI_AUTOMATION_API: "true" };
       // The plugins bundled with the CLI must win over others on PATH.
-      if (isAbsolute(found.command)) env.PATH = `${dirname(found.command)}${delimiter}${additionalEnv.PATH ?? process.env.PATH ?? ""}`;
+      if (isAbsolute(found.command)) env.PATH = `${dirname(found.command)}${delimiter}${additionalEnv.PATH ?? baseEnv.PATH ?? ""}`;
       const child = spawn(found.command, fullArgs, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
       const untrack = trackRunning(child);
       let stdout = "";

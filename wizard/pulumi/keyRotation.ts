@@ -4,28 +4,22 @@
  * keeps the previous key (IAM allows two per user), phase 2 drops the previous key once Census uses
  * the new one. Never prints: the command decides what to show and when to ask.
  */
-import type { ConfigMap, OutputMap, PulumiCommand } from "@pulumi/pulumi/automation/index.js";
-import { activeKeyGenerations, PROJECT_NAME } from "../../infra/names.js";
+import type { ConfigMap, PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import { stackConfigKey } from "../../infra/config.js";
+import { activeKeyGenerations } from "../../infra/names.js";
 import { InvalidInputError, validateAccessKeyGeneration, validateKeepPreviousAccessKey } from "../../infra/validation.js";
 import type { CensusValues } from "../censusValues.js";
 import { PulumiError, UsageError } from "../errors.js";
 import { type ProgressReporter, silentProgress } from "../progress.js";
-import { censusValuesFrom } from "./outputs.js";
-import {
-  emptyStackError,
-  emptyStackReason,
-  openStack,
-  readStackConfig,
-  readStackOutputs,
-  updateStack,
-  type OpenStack,
-  type PulumiTarget,
-  type StackRef,
-  type UpdateOptions,
-} from "./workspace.js";
+import { censusValuesFrom, outputText, type StackOutputs } from "./outputs.js";
+import { emptyStackError, emptyStackReason } from "./emptyStack.js";
+import { openStack, type OpenStack } from "./openStack.js";
+import { readStackConfig, readStackOutputs } from "./stackReads.js";
+import { updateStack, type UpdateOptions } from "./updateStack.js";
+import type { PulumiTarget, StackRef } from "./stackTarget.js";
 
-const GENERATION_KEY = `${PROJECT_NAME}:accessKeyGeneration`;
-const KEEP_PREVIOUS_KEY = `${PROJECT_NAME}:keepPreviousAccessKey`;
+const GENERATION_KEY = stackConfigKey("accessKeyGeneration");
+const KEEP_PREVIOUS_KEY = stackConfigKey("keepPreviousAccessKey");
 
 /**
  * Where a stack is in a rotation. The config says what was asked for, the outputs what the last
@@ -78,16 +72,11 @@ function configValue<T>(config: ConfigMap, key: string, parse: (value: string) =
   }
 }
 
-function previousKeyOf(outputs: OutputMap): string | undefined {
-  const value = outputs.previousAccessKeyId?.value;
-  return typeof value === "string" && value !== "" ? value : undefined;
-}
-
-export function rotationState(config: ConfigMap, outputs: OutputMap, stackName: string): RotationState {
+export function rotationState(config: ConfigMap, outputs: StackOutputs, stackName: string): RotationState {
   const generation = configValue(config, GENERATION_KEY, validateAccessKeyGeneration, 1, stackName);
   const keepPrevious = configValue(config, KEEP_PREVIOUS_KEY, validateKeepPreviousAccessKey, false, stackName);
   const rotating = activeKeyGenerations(generation, keepPrevious).length > 1;
-  const previousAccessKeyId = previousKeyOf(outputs);
+  const previousAccessKeyId = outputText(outputs, "previousAccessKeyId");
   if (rotating) return previousAccessKeyId ? { phase: "pending", generation, previousAccessKeyId } : { phase: "starting", generation };
   return previousAccessKeyId ? { phase: "finishing", generation, previousAccessKeyId } : { phase: "idle", generation };
 }
@@ -139,7 +128,7 @@ export async function startRotation({ opened, state }: Rotation, options: Update
     return { created: false, values: censusValuesFrom(outputs, stackName, { showSecrets: true }), previousAccessKeyId: state.previousAccessKeyId };
   }
   const { outputs } = await updateStack(opened, startConfig(state), options);
-  const previousAccessKeyId = previousKeyOf(outputs);
+  const previousAccessKeyId = outputText(outputs, "previousAccessKeyId");
   if (!previousAccessKeyId) {
     throw new PulumiError(`Stack ${stackName} lacks the output previousAccessKeyId after adding a key.`, "Run `census-pinpoint rotate-key` again.");
   }

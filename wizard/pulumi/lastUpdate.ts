@@ -1,7 +1,7 @@
 /** The last operation recorded in a stack's history: what it was, how it ended, and when. */
 import type { UpdateKind, UpdateResult } from "@pulumi/pulumi/automation/index.js";
 import { pulumiFailureToCliError } from "./failure.js";
-import type { OpenStack } from "./workspace.js";
+import type { OpenStack } from "./openStack.js";
 
 export interface LastUpdate {
   kind: UpdateKind;

@@ -6,8 +6,7 @@
  */
 import type { ConfigMap, PulumiFn } from "@pulumi/pulumi/automation/index.js";
 import type { CensusPinpointStagingArgs } from "../../infra/component.js";
-import { argsFromConfig } from "../../infra/config.js";
-import { PROJECT_NAME } from "../../infra/names.js";
+import { argsFromConfig, stackConfigKey } from "../../infra/config.js";
 
 export function stackProgram(overrides: Partial<CensusPinpointStagingArgs> = {}): PulumiFn {
   return async () => (await import("../../infra/stack.js")).censusPinpointStack({ ...overrides, protect: false });
@@ -18,5 +17,5 @@ export function stackProgram(overrides: Partial<CensusPinpointStagingArgs> = {})
  * config and updating would do, before anything is written.
  */
 export function configOverrides(config: ConfigMap): Partial<CensusPinpointStagingArgs> {
-  return argsFromConfig((key) => config[`${PROJECT_NAME}:${key}`]?.value);
+  return argsFromConfig((key) => config[stackConfigKey(key)]?.value);
 }

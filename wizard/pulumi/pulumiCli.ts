@@ -58,17 +58,17 @@ export async function ensurePulumiCli(options: { pulumiCommand?: PulumiCommand; 
       throw unusableCli(fromRoot);
     }
   }
-  return isolatedCli(found);
+  return isolatedCli(found, options.env);
 }
 
 /**
  * Downloads Pulumi's install script and installs the CLI matching this SDK into `root`. Runs only
  * after the user agreed: it fetches and executes code from get.pulumi.com.
  */
-export async function installPulumiCli(root: string): Promise<PulumiCommand> {
+export async function installPulumiCli(root: string, env: NodeJS.ProcessEnv): Promise<PulumiCommand> {
   const { PulumiCommand } = await loadAutomation();
   try {
-    return await isolatedCli(await PulumiCommand.install({ root }));
+    return await isolatedCli(await PulumiCommand.install({ root }), env);
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
     throw new PulumiError(`Installing the Pulumi CLI into ${root} failed: ${reason}`, `Install it yourself: ${INSTALL_HINT}`);

@@ -24,6 +24,14 @@ const LABELS: Record<string, Label> = {
   "aws:iam/accessKey:AccessKey": { what: "access key", nameInput: "user" },
 };
 
+/** What the engine knows of a resource; `logicalName`, the program's name for it, stands in when AWS's is not known. */
+interface KnownResource {
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+  id?: string;
+  logicalName?: string;
+}
+
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
@@ -33,10 +41,10 @@ function text(value: unknown): string | undefined {
  * created or changed, the state's outputs (and ID) when it exists. An access key reads "access key
  * AKIA… of user census-…" ("a new access key of user …" before it exists).
  */
-export function describeResource(type: string, known: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; id?: string }): string {
+export function describeResource(type: string, known: KnownResource): string {
   const label = LABELS[type];
   if (!label) return type;
-  const name = text(known.inputs?.[label.nameInput]) ?? text(known.outputs?.[label.nameInput]) ?? "?";
+  const name = text(known.inputs?.[label.nameInput]) ?? text(known.outputs?.[label.nameInput]) ?? known.logicalName ?? "?";
   if (type === "aws:iam/accessKey:AccessKey") return known.id ? `access key ${known.id} of user ${name}` : `a new access key of user ${name}`;
   return `${label.what} ${name}`;
 }

@@ -1,7 +1,6 @@
 /** The stack config a setup run writes (the keys README.md lists under "With `pulumi up`"), from its resolved inputs. */
 import type { ConfigMap } from "@pulumi/pulumi/automation/index.js";
-import type { ConfigKey } from "../../infra/config.js";
-import { PROJECT_NAME } from "../../infra/names.js";
+import { stackConfigKey, type ConfigKey } from "../../infra/config.js";
 import type { SetupInputs } from "../setup/inputs.js";
 
 /**
@@ -19,8 +18,8 @@ export function stackConfigFor(inputs: SetupInputs): ConfigMap {
     kmsKeyArn: inputs.kmsKeyArn,
   };
   const config: ConfigMap = { "aws:region": { value: inputs.region } };
-  for (const [key, value] of Object.entries(values)) {
-    if (value !== undefined && value !== "") config[`${PROJECT_NAME}:${key}`] = { value: String(value) };
+  for (const [key, value] of Object.entries(values) as [ConfigKey, string | number | undefined][]) {
+    if (value !== undefined && value !== "") config[stackConfigKey(key)] = { value: String(value) };
   }
   return config;
 }

@@ -10,7 +10,7 @@ import { resolveBackendUrl } from "./backend.js";
 import { ensurePulumiCli } from "./pulumiCli.js";
 import { pulumiFailureToCliError } from "./failure.js";
 import { removeTruncatedMetadata } from "./truncatedMetadata.js";
-import type { PulumiTarget, StackRef } from "./workspace.js";
+import type { PulumiTarget, StackRef } from "./stackTarget.js";
 
 export interface StackListing {
   name: string;

@@ -17,9 +17,12 @@ import {
 } from "../../infra/names.js";
 import { partitionOf } from "../../infra/regions.js";
 import { NAMED_TYPES, type NamedType } from "../aws/namedTypes.js";
-import type { CommandContext } from "../cli.js";
+import { setupCommandLine, stackCommandLine } from "../commands/commandLine.js";
+import type { CommandContext } from "../commands/context.js";
+import { flagSpelling, type FlagKey } from "../commands/flagRegistry.js";
 import { AwsCredentialsError, AwsRequestError, MissingStackError, UsageError } from "../errors.js";
-import type { PulumiTarget, OpenStack } from "../pulumi/workspace.js";
+import type { PulumiTarget } from "../pulumi/stackTarget.js";
+import type { OpenStack } from "../pulumi/openStack.js";
 import type { StackState } from "../pulumi/stackState.js";
 import type { SetupInputs } from "./inputs.js";
 import type { AwsTarget } from "../aws/target.js";
@@ -45,21 +48,21 @@ interface NameClaim {
   id: string;
   name: string;
   /** The flag that picks another name (a group's and a policy's names follow the user's and the role's). */
-  flag: string;
+  flag: FlagKey;
 }
 
 function claims(inputs: SetupInputs, bucketName: string, accountId: string): NameClaim[] {
   const partition = partitionOf(inputs.region);
   const role = inputs.importerRoleName ?? defaultImporterRoleName(inputs.projectId);
   const user = inputs.censusUserName ?? defaultCensusUserName(inputs.projectId);
-  const policy = (name: string, flag: string): NameClaim => ({ what: "IAM policy", type: NAMED_TYPES.policy, id: `arn:${partition}:iam::${accountId}:policy/${name}`, name, flag });
+  const policy = (name: string, flag: FlagKey): NameClaim => ({ what: "IAM policy", type: NAMED_TYPES.policy, id: `arn:${partition}:iam::${accountId}:policy/${name}`, name, flag });
   return [
-    { what: "S3 bucket", type: NAMED_TYPES.bucket, id: bucketName, name: bucketName, flag: "--bucket-name" },
-    { what: "IAM role", type: NAMED_TYPES.role, id: role, name: role, flag: "--importer-role-name" },
-    policy(importerPolicyName(role), "--importer-role-name"),
-    { what: "IAM user", type: NAMED_TYPES.user, id: user, name: user, flag: "--census-user-name" },
-    { what: "IAM group", type: NAMED_TYPES.group, id: censusGroupName(user), name: censusGroupName(user), flag: "--census-user-name" },
-    policy(censusPolicyName(user), "--census-user-name"),
+    { what: "S3 bucket", type: NAMED_TYPES.bucket, id: bucketName, name: bucketName, flag: "bucketName" },
+    { what: "IAM role", type: NAMED_TYPES.role, id: role, name: role, flag: "importerRoleName" },
+    policy(importerPolicyName(role), "importerRoleName"),
+    { what: "IAM user", type: NAMED_TYPES.user, id: user, name: user, flag: "censusUserName" },
+    { what: "IAM group", type: NAMED_TYPES.group, id: censusGroupName(user), name: censusGroupName(user), flag: "censusUserName" },
+    policy(censusPolicyName(user), "censusUserName"),
   ];
 }
 
@@ -109,14 +112,18 @@ async function checkNames(aws: AwsTarget, inputs: SetupInputs, bucketName: strin
   const flags = [...new Set(conflicts.map(({ claim }) => claim.flag))];
   throw new UsageError(
     conflicts.map(({ claim, projectId }) => `The ${claim.what} name "${claim.name}" is taken: ${holderText(projectId, inputs.projectId)}.`).join("\n"),
-    (sameProject ? "Run census-pinpoint where that stack is (or pass the --backend-url that holds it), or pick" : "Pick") +
-      ` other names with ${flags.map((flag) => `${flag} <name>`).join(" and ")}. Nothing was created; census-pinpoint never takes over, changes or deletes what its stack did not create.`,
+    (sameProject ? `Run census-pinpoint where that stack is (or pass the ${flagSpelling("backendUrl")} that holds it), or pick` : "Pick") +
+      ` other names with ${flags.map((flag) => `${flagSpelling(flag)} <name>`).join(" and ")}. Nothing was created; census-pinpoint never takes over, changes or deletes what its stack did not create.`,
   );
 }
 
 /** The stack and what its state holds, or undefined when there is none yet. */
 async function openExistingStack(target: PulumiTarget, inputs: SetupInputs, context: CommandContext): Promise<ExistingStack | undefined> {
-  const [{ openStack, readStackOutputs }, { readStackState }] = await Promise.all([import("../pulumi/workspace.js"), import("../pulumi/stackState.js")]);
+  const [{ openStack }, { readStackOutputs }, { readStackState }] = await Promise.all([
+    import("../pulumi/openStack.js"),
+    import("../pulumi/stackReads.js"),
+    import("../pulumi/stackState.js"),
+  ]);
   let opened: OpenStack;
   try {
     // Reading never generates a passphrase, so there is no progress to report.
@@ -161,7 +168,7 @@ async function preflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInpu
   if (adoptedBucket !== undefined && existing?.bucketName !== undefined && existing.bucketName !== adoptedBucket) {
     throw new UsageError(
       `Stack ${name} already manages Pinpoint project ${inputs.projectId}, with the S3 bucket "${existing.bucketName}": adopt takes a bucket made by hand into a new stack.`,
-      `Update that stack with \`census-pinpoint setup --region ${inputs.region} --project-id ${inputs.projectId}\`, or remove it with \`census-pinpoint teardown --stack ${name}\` if nothing uses it. Nothing was changed.`,
+      `Update that stack with \`${setupCommandLine(inputs, {})}\`, or remove it with \`${stackCommandLine("teardown", name, {})}\` if nothing uses it. Nothing was changed.`,
     );
   }
   await checkNames(aws, inputs, bucketName, accountId, existing, adoptedBucket);

@@ -17,6 +17,7 @@ import {
   type InputField,
   type StagingInputs,
 } from "../../infra/validation.js";
+import { flagSpelling, type FlagKey } from "../commands/flagRegistry.js";
 import { UsageError } from "../errors.js";
 import { silentProgress, type ProgressReporter } from "../progress.js";
 import type { PinpointProjectSummary, Prompter } from "../prompts.js";
@@ -34,15 +35,15 @@ export interface SetupFlags {
 }
 
 /** The flag that sets each input, so an error says what to change. */
-export const SETUP_FLAG_NAMES = {
-  region: "--region",
-  pinpointProjectId: "--project-id",
-  bucketName: "--bucket-name",
-  expirationDays: "--expiration-days",
-  importerRoleName: "--importer-role-name",
-  censusUserName: "--census-user-name",
-  kmsKeyArn: "--kms-key-arn",
-} as const satisfies Partial<Record<InputField, string>>;
+const INPUT_FLAGS: Partial<Record<InputField, FlagKey>> = {
+  region: "region",
+  pinpointProjectId: "projectId",
+  bucketName: "bucketName",
+  expirationDays: "expirationDays",
+  importerRoleName: "importerRoleName",
+  censusUserName: "censusUserName",
+  kmsKeyArn: "kmsKeyArn",
+};
 
 export type ProjectListing = { ok: true; projects: PinpointProjectSummary[] } | { ok: false; reason: string };
 
@@ -67,6 +68,8 @@ export interface ResolvedSetupInputs {
   inputs: SetupInputs;
   /** Not fatal and not yet shown: the caller prints them (e.g. an unusual project ID under --no-input). */
   warnings: string[];
+  /** The project's name, when it was chosen from Pinpoint's list: shown beside its ID. */
+  projectName?: string;
 }
 
 const REGION_VARIABLES = ["AWS_REGION", "AWS_DEFAULT_REGION"] as const;
@@ -113,6 +116,7 @@ export async function resolveSetupInputs(options: ResolveSetupInputsOptions): Pr
       kmsKeyArn: validated.kmsKeyArn,
     },
     warnings: validated.warnings.filter((warning) => warning !== project.acknowledgedWarning),
+    ...(project.name !== undefined ? { projectName: project.name } : {}),
   };
 }
 
@@ -133,9 +137,9 @@ function asFlagError<T>(validate: () => T): T {
     return validate();
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    const flag = (SETUP_FLAG_NAMES as Partial<Record<InputField, string>>)[error.field];
+    const flag = INPUT_FLAGS[error.field];
     if (flag === undefined) throw error;
-    throw new UsageError(`${flag}: ${error.message}`);
+    throw new UsageError(`${flagSpelling(flag)}: ${error.message}`);
   }
 }
 
@@ -152,14 +156,14 @@ async function resolveRegion(options: ResolveSetupInputsOptions): Promise<Pinpoi
       if (!(error instanceof InvalidInputError)) throw error;
       // A shell-wide AWS_REGION often points elsewhere than the Pinpoint project; asking beats failing.
       const problem = `${variable}: ${error.message}`;
-      if (!interactive) throw new UsageError(problem, `Pass ${SETUP_FLAG_NAMES.region} with the region of your Pinpoint project.`);
+      if (!interactive) throw new UsageError(problem, `Pass ${flagSpelling("region")} with the region of your Pinpoint project.`);
       onProgress({ kind: "warning", message: `Ignoring ${problem}` });
     }
   }
   if (interactive) return prompter.chooseRegion(defaultRegion);
   if (defaultRegion !== undefined) return profileRegion(defaultRegion, onProgress);
   throw new UsageError(
-    `No AWS region given: pass ${SETUP_FLAG_NAMES.region} <region>, the region of your Pinpoint project.`,
+    `No AWS region given: pass ${flagSpelling("region")} <region>, the region of your Pinpoint project.`,
     `Amazon Pinpoint regions: ${PINPOINT_REGION_NAMES.join(", ")}.`,
   );
 }
@@ -175,14 +179,14 @@ function profileRegion(region: string, onProgress: ProgressReporter): PinpointRe
     return valid;
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    throw new UsageError(`The AWS profile's region: ${error.message}`, `Pass ${SETUP_FLAG_NAMES.region} with the region of your Pinpoint project.`);
+    throw new UsageError(`The AWS profile's region: ${error.message}`, `Pass ${flagSpelling("region")} with the region of your Pinpoint project.`);
   }
 }
 
 function projectIdFlag(flags: SetupFlags): string {
   if (flags.projectId === undefined) {
     throw new UsageError(
-      `No Pinpoint project ID given: pass ${SETUP_FLAG_NAMES.pinpointProjectId} <id>.`,
+      `No Pinpoint project ID given: pass ${flagSpelling("projectId")} <id>.`,
       "Find it in the Amazon Pinpoint console under All projects, or run in a terminal to choose from a list.",
     );
   }
@@ -192,6 +196,7 @@ function projectIdFlag(flags: SetupFlags): string {
 /** `acknowledgedWarning`: the user already confirmed this ID's warning, so it is not shown again. */
 interface ChosenProject {
   id: string;
+  name?: string;
   acknowledgedWarning?: string;
 }
 
@@ -200,7 +205,7 @@ async function askProjectId(options: ResolveSetupInputsOptions, region: Pinpoint
   let id = flags.projectId;
   if (id === undefined) {
     const listed = await chooseListedProject(options, region);
-    if (listed !== undefined) return { id: listed, acknowledgedWarning: checkProjectId(listed).warning };
+    if (listed !== undefined) return { id: listed.id, name: listed.name, acknowledgedWarning: checkProjectId(listed.id).warning };
     id = await prompter.enterProjectId();
   }
   for (let warning = checkProjectId(id).warning; warning !== undefined; warning = checkProjectId(id).warning) {
@@ -211,7 +216,7 @@ async function askProjectId(options: ResolveSetupInputsOptions, region: Pinpoint
 }
 
 /** Undefined when the user must type the ID: listing failed, found nothing, or the user chose to. */
-async function chooseListedProject(options: ResolveSetupInputsOptions, region: PinpointRegion): Promise<string | undefined> {
+async function chooseListedProject(options: ResolveSetupInputsOptions, region: PinpointRegion): Promise<PinpointProjectSummary | undefined> {
   const { prompter, listProjects, onProgress = silentProgress } = options;
   const listing = await listProjects(region);
   if (!listing.ok) {
@@ -223,7 +228,8 @@ async function chooseListedProject(options: ResolveSetupInputsOptions, region: P
     onProgress({ kind: "warning", message: `No Pinpoint projects found in ${region}; enter the project ID instead.` });
     return undefined;
   }
-  return prompter.chooseProject(listing.projects);
+  const chosen = await prompter.chooseProject(listing.projects);
+  return listing.projects.find((project) => project.id === chosen);
 }
 
 type Customization = Pick<StagingInputs, "bucketName" | "expirationDays" | "importerRoleName" | "censusUserName">;

@@ -4,7 +4,7 @@
  * did not give, the keys' age and last use, whether the project answers). Never prints: progress goes
  * to `onProgress`, failures are thrown typed.
  */
-import type { OutputMap, PulumiCommand } from "@pulumi/pulumi/automation/index.js";
+import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { stackName } from "../../infra/names.js";
 import { accessKeysOf, keyLastUse, type AccessKeyRecord, type KeyLastUse } from "../aws/accessKeys.js";
 import { ageInDays } from "../aws/keyAge.js";
@@ -16,7 +16,11 @@ import { pulumiFailureToCliError } from "../pulumi/failure.js";
 import { rotationState } from "../pulumi/keyRotation.js";
 import { readLastUpdate } from "../pulumi/lastUpdate.js";
 import { readStackState, recordedAccess } from "../pulumi/stackState.js";
-import { emptyStackError, emptyStackReason, openStack, readStackConfig, readStackOutputs, type OpenStack, type PulumiTarget, type StackRef } from "../pulumi/workspace.js";
+import { emptyStackError, emptyStackReason } from "../pulumi/emptyStack.js";
+import { openStack, type OpenStack } from "../pulumi/openStack.js";
+import { outputText } from "../pulumi/outputs.js";
+import { readStackConfig, readStackOutputs } from "../pulumi/stackReads.js";
+import type { PulumiTarget, StackRef } from "../pulumi/stackTarget.js";
 import { findingsOf, type FixCommands } from "./findings.js";
 import type { KeyStatus, StackStatus } from "./report.js";
 
@@ -29,11 +33,6 @@ export interface CheckOptions {
   commands: FixCommands;
   /** Milliseconds since the epoch, for the keys' age. */
   now: number;
-}
-
-function text(outputs: OutputMap, name: string): string | undefined {
-  const value = outputs[name]?.value;
-  return typeof value === "string" && value !== "" ? value : undefined;
 }
 
 const HELD_ORDER: KeyStatus["heldAs"][] = ["current", "previous", "not-in-stack"];
@@ -73,8 +72,8 @@ export async function checkStack(target: PulumiTarget, ref: StackRef, options: C
   const outputs = await readStackOutputs(opened, { showSecrets: false });
   const lastUpdate = await readLastUpdate(opened);
   const known = { stackName: name, region: ref.region, projectId: ref.projectId };
-  const accessKeyId = text(outputs, "accessKeyId");
-  const censusUserName = text(outputs, "censusUserName");
+  const accessKeyId = outputText(outputs, "accessKeyId");
+  const censusUserName = outputText(outputs, "censusUserName");
   if (accessKeyId === undefined || censusUserName === undefined) {
     const reason = await emptyStackReason(opened);
     const { message, hint = "" } = emptyStackError(name, ref, reason);
@@ -98,14 +97,14 @@ export async function checkStack(target: PulumiTarget, ref: StackRef, options: C
     findPinpointProject(aws, ref.projectId),
   ]);
   const lastUses = await Promise.all(records.map((record) => keyLastUse(aws, record.id)));
-  const keys = keyStatuses(records, lastUses, { current: accessKeyId, previous: text(outputs, "previousAccessKeyId") }, options.now);
+  const keys = keyStatuses(records, lastUses, { current: accessKeyId, previous: outputText(outputs, "previousAccessKeyId") }, options.now);
   const findings = findingsOf({ region: ref.region, projectId: ref.projectId, censusUserName, drift, extraAccess, keys, rotation, pinpoint }, options.commands);
   return {
     ...known,
     state: "checked",
     ok: findings.length === 0,
     lastUpdate: lastUpdate ?? null,
-    stagingBucketName: text(outputs, "stagingBucketName") ?? null,
+    stagingBucketName: outputText(outputs, "stagingBucketName") ?? null,
     censusUserName,
     keys,
     rotation,

@@ -3,9 +3,8 @@
  * the Census key. They add detail but are optional: when those credentials are missing, lack a
  * permission, or the endpoint does not implement a call, the checks are skipped with the reason.
  */
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { classifyAwsError } from "../aws/awsErrors.js";
-import { awsClientConfig } from "../aws/clients.js";
+import { getCallerIdentity } from "../aws/identity.js";
 import type { AwsTarget } from "../aws/target.js";
 import type { VerifyScope } from "./input.js";
 
@@ -42,16 +41,13 @@ export function adminSkipReason(error: unknown, admin: AwsTarget, operation: str
  * users and roles of the caller's account only.
  */
 export async function openAdminSession(scope: VerifyScope): Promise<AdminSession> {
-  const client = new STSClient(awsClientConfig(scope.admin, "STS", scope.env));
   try {
-    const { Account } = await client.send(new GetCallerIdentityCommand({}));
-    if (Account !== scope.accountId) {
-      return { ok: false, reason: `${whose(scope.admin)} are for AWS account ${Account ?? "(unknown)"}, and the setup is in ${scope.accountId} (pass --profile for that account)` };
+    const { accountId } = await getCallerIdentity(scope.admin);
+    if (accountId !== scope.accountId) {
+      return { ok: false, reason: `${whose(scope.admin)} are for AWS account ${accountId}, and the setup is in ${scope.accountId} (pass --profile for that account)` };
     }
     return { ok: true, target: scope.admin };
   } catch (error) {
     return { ok: false, reason: adminSkipReason(error, scope.admin, "GetCallerIdentity", "sts:GetCallerIdentity") };
-  } finally {
-    client.destroy();
   }
 }

@@ -3,9 +3,10 @@
  * and the key must write, read, list and delete objects there. The probe object it writes under
  * census-pinpoint-verify/ is deleted whatever happens after it was written.
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { classifyAwsError } from "../aws/awsErrors.js";
-import { awsClientConfig } from "../aws/clients.js";
+import { locateBucket, type BucketLocation } from "../aws/bucketLocation.js";
+import { bucketObjects, type BucketObjects } from "../aws/bucketObjects.js";
+import type { Retry } from "../aws/retry.js";
 import type { AwsTarget } from "../aws/target.js";
 import { keyProfileOf, type VerifyScope } from "./input.js";
 import { propagationCause, type KeyFreshness } from "./propagation.js";
@@ -36,40 +37,17 @@ interface Attempt {
   budget: RetryBudget;
 }
 
-function retrying<T>(attempt: Attempt, call: () => Promise<T>): Promise<T> {
-  return retryWhileTransient(attempt.budget, call, (error) => propagationCause(error, attempt.key, attempt.freshness));
+function retrying(attempt: Attempt): Retry {
+  return (request) => retryWhileTransient(attempt.budget, request, (error) => propagationCause(error, attempt.key, attempt.freshness));
 }
 
-type Location =
-  | { kind: "found"; region?: string }
-  | { kind: "missing" }
-  | { kind: "refused"; region?: string }
-  | { kind: "failed"; detail: string };
+type Location = BucketLocation | { status: "failed"; detail: string };
 
-type S3Failure = { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string | undefined> } };
-
-async function locateBucket(attempt: Attempt): Promise<Location> {
-  const client = new S3Client(awsClientConfig(attempt.key, "S3", attempt.scope.env));
+async function locate(attempt: Attempt): Promise<Location> {
   try {
-    const { BucketRegion } = await retrying(attempt, () => client.send(new HeadBucketCommand({ Bucket: attempt.scope.input.bucketName })));
-    return { kind: "found", region: BucketRegion };
+    return await locateBucket(attempt.key, attempt.scope.input.bucketName, retrying(attempt));
   } catch (error) {
-    const { $metadata, $response } = (error ?? {}) as S3Failure;
-    const region = $response?.headers?.["x-amz-bucket-region"] || undefined;
-    switch ($metadata?.httpStatusCode) {
-      case 404:
-        return { kind: "missing" };
-      case 403:
-        return { kind: "refused", region };
-      // Asked in the wrong region, S3 redirects (or, for some endpoints, answers 400) and names the right one.
-      case 301:
-      case 307:
-      case 400:
-        if (region) return { kind: "found", region };
-    }
-    return { kind: "failed", detail: classifyAwsError(error, attempt.key).detail };
-  } finally {
-    client.destroy();
+    return { status: "failed", detail: classifyAwsError(error, attempt.key).detail };
   }
 }
 
@@ -77,8 +55,15 @@ function regionCheck(scope: VerifyScope, location: Location): VerifyCheck {
   const check = labels(scope).region;
   const { bucketName, region: expected } = scope.input;
   const profile = keyProfileOf(scope);
-  switch (location.kind) {
-    case "found":
+  switch (location.status) {
+    case "elsewhere":
+    case "visible":
+      if (location.region === undefined && location.status === "elsewhere") {
+        return check.failed(
+          `The bucket is not in ${expected}: S3 redirected the request to another region without naming it`,
+          `Pinpoint imports from a bucket in the project's region. Find the bucket's region in the S3 console; if the project itself is there, pass --region with it, else use a bucket in ${expected}.`,
+        );
+      }
       if (location.region === undefined) return check.passed("S3 did not name its region");
       if (location.region === expected) return check.passed(`s3://${bucketName} in ${expected}`);
       return check.failed(
@@ -122,17 +107,17 @@ function s3Failure(error: unknown, key: AwsTarget, action: string, resource: str
 async function probe(attempt: Attempt): Promise<VerifyCheck[]> {
   const { scope, key } = attempt;
   const check = labels(scope);
-  const Bucket = scope.input.bucketName;
-  const Key = scope.probeKey;
+  const bucket = scope.input.bucketName;
+  const probeKey = scope.probeKey;
   const objectArn = `${scope.bucketArn}/*`;
-  const client = new S3Client(awsClientConfig(key, "S3", scope.env));
+  const objects = bucketObjects(key, bucket, retrying(attempt));
   const checks: VerifyCheck[] = [];
   let stored = false;
   try {
     try {
-      await retrying(attempt, () => client.send(new PutObjectCommand({ Bucket, Key, Body: PROBE_BODY, ContentType: "text/csv" })));
+      await objects.put(probeKey, PROBE_BODY, "text/csv");
       stored = true;
-      checks.push(check.put.passed(`s3://${Bucket}/${Key}`));
+      checks.push(check.put.passed(`s3://${bucket}/${probeKey}`));
     } catch (error) {
       const { detail, fix } = s3Failure(error, key, "s3:PutObject", objectArn, true);
       checks.push(check.put.failed(detail, fix));
@@ -141,8 +126,7 @@ async function probe(attempt: Attempt): Promise<VerifyCheck[]> {
     if (!stored) checks.push(check.get.skipped("nothing was uploaded"));
     else {
       try {
-        const { Body } = await retrying(attempt, () => client.send(new GetObjectCommand({ Bucket, Key })));
-        const text = await Body?.transformToString();
+        const text = await objects.read(probeKey);
         checks.push(
           text === PROBE_BODY
             ? check.get.passed()
@@ -155,8 +139,7 @@ async function probe(attempt: Attempt): Promise<VerifyCheck[]> {
     }
 
     try {
-      const { Contents } = await retrying(attempt, () => client.send(new ListObjectsV2Command({ Bucket, Prefix: Key })));
-      const listed = Contents?.some((object) => object.Key === Key) ?? false;
+      const listed = (await objects.keys(probeKey)).includes(probeKey);
       checks.push(
         !stored || listed
           ? check.list.passed()
@@ -167,19 +150,18 @@ async function probe(attempt: Attempt): Promise<VerifyCheck[]> {
       checks.push(check.list.failed(detail, fix));
     }
   } finally {
-    checks.push(await removeProbe(attempt, client, stored));
-    client.destroy();
+    checks.push(await removeProbe(attempt, objects, stored));
+    objects.close();
   }
   return checks;
 }
 
-async function removeProbe(attempt: Attempt, client: S3Client, stored: boolean): Promise<VerifyCheck> {
+async function removeProbe(attempt: Attempt, objects: BucketObjects, stored: boolean): Promise<VerifyCheck> {
   const { scope, key } = attempt;
   const check = labels(scope).delete;
-  const request = { Bucket: scope.input.bucketName, Key: scope.probeKey };
   try {
     // Deleting a key that does not exist succeeds, so this also proves the permission when nothing was stored.
-    await retrying(attempt, () => client.send(new DeleteObjectCommand(request)));
+    await objects.remove(scope.probeKey);
     return check.passed();
   } catch (error) {
     const { detail, fix } = s3Failure(error, key, "s3:DeleteObject", `${scope.bucketArn}/*`, false);
@@ -191,23 +173,23 @@ async function removeProbe(attempt: Attempt, client: S3Client, stored: boolean):
 /** The probe must not stay behind: the administrator's credentials get a try when the key's fail. */
 async function removeAsAdmin(scope: VerifyScope, region: string): Promise<string> {
   const where = `s3://${scope.input.bucketName}/${scope.probeKey}`;
-  const client = new S3Client(awsClientConfig({ ...scope.admin, region }, "S3", scope.env));
+  const objects = bucketObjects({ ...scope.admin, region }, scope.input.bucketName);
   try {
-    await client.send(new DeleteObjectCommand({ Bucket: scope.input.bucketName, Key: scope.probeKey }));
+    await objects.remove(scope.probeKey);
     return `the probe file ${where} was deleted with your own credentials instead`;
   } catch {
     return `the probe file ${where} is left behind: delete it by hand`;
   } finally {
-    client.destroy();
+    objects.close();
   }
 }
 
 export async function checkBucket(scope: VerifyScope, key: AwsTarget, freshness: KeyFreshness, budget: RetryBudget): Promise<VerifyCheck[]> {
   const attempt: Attempt = { scope, key, freshness, budget };
-  const location = await locateBucket(attempt);
+  const location = await locate(attempt);
   const region = regionCheck(scope, location);
-  if (location.kind === "missing") return [region, ...bucketChecksSkipped(scope, "there is no bucket").slice(1)];
+  if (location.status === "missing") return [region, ...bucketChecksSkipped(scope, "there is no bucket").slice(1)];
   // In the wrong region the probe still runs, where the bucket is, to tell whether the key could use it.
-  const where = (location.kind === "found" || location.kind === "refused") && location.region ? location.region : scope.input.region;
+  const where = location.status !== "failed" && location.region ? location.region : scope.input.region;
   return [region, ...(await probe({ ...attempt, key: { ...key, region: where } }))];
 }

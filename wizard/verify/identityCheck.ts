@@ -3,11 +3,9 @@
  * GetCallerIdentity, which also says whose key it is, so a root key, temporary credentials or another
  * user's key are caught too.
  */
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { classifyAwsError, missingProfileProblem } from "../aws/awsErrors.js";
-import { awsClientConfig } from "../aws/clients.js";
-import { missingProfile, readAwsProfiles } from "../aws/configuredRegion.js";
-import { profileClient } from "../aws/identity.js";
+import { classifyAwsError, MissingProfileError } from "../aws/awsErrors.js";
+import { resolveCredentials } from "../aws/credentialKey.js";
+import { getCallerIdentity } from "../aws/identity.js";
 import type { AwsTarget } from "../aws/target.js";
 import { keyProfileOf, type VerifyScope } from "./input.js";
 import type { KeyState } from "./keyState.js";
@@ -15,30 +13,22 @@ import { propagationCause, type KeyFreshness } from "./propagation.js";
 import { checkOf, type VerifyCheck } from "./report.js";
 import { retryWhileTransient, type RetryBudget } from "./retry.js";
 
-/**
- * The key as explicit credentials (read from its profile when it came as one). `problem`: the profile,
- * or a source_profile it needs, is in neither profile file (said after the profile's name).
- */
-export type ResolvedKey = { ok: true; target: AwsTarget; accessKeyId: string } | { ok: false; target: AwsTarget; error: unknown; problem?: string };
+/** The key as explicit credentials (read from its profile when it came as one), or why it could not be read. */
+export type ResolvedKey = { ok: true; target: AwsTarget; accessKeyId: string } | { ok: false; target: AwsTarget; error: unknown };
 
 export async function resolveKey(scope: VerifyScope): Promise<ResolvedKey> {
   const { key, region } = scope.input;
-  if ("credentials" in key) return { ok: true, target: { region, credentials: key.credentials }, accessKeyId: key.credentials.accessKeyId };
-  const target: AwsTarget = { region, profile: key.profile };
+  const { env } = scope;
+  if ("credentials" in key) return { ok: true, target: { region, credentials: key.credentials, env }, accessKeyId: key.credentials.accessKeyId };
   // The key must be the one in that profile, never the machine's role standing in for it; and the
   // environment's AWS_ACCESS_KEY_ID, the administrator's if anyone's, must not draw the SDK's warning.
-  const client = profileClient(target, key.profile, scope.env);
+  const target: AwsTarget = { region, profile: key.profile, env };
   try {
     // Resolved once, so every later call (and the redaction of error messages) uses the same key.
-    const { accessKeyId, secretAccessKey, sessionToken } = await client.config.credentials();
-    return { ok: true, target: { region, credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } }, accessKeyId };
+    const credentials = await resolveCredentials(target);
+    return { ok: true, target: { region, credentials, env }, accessKeyId: credentials.accessKeyId };
   } catch (error) {
-    // The files the SDK read: it takes their paths from process.env.
-    const files = await readAwsProfiles(process.env);
-    const missing = missingProfile(files, key.profile);
-    return { ok: false, target, error, ...(missing ? { problem: missingProfileProblem(files, missing) } : {}) };
-  } finally {
-    client.destroy();
+    return { ok: false, target, error };
   }
 }
 
@@ -94,22 +84,19 @@ export async function checkIdentity(
     return {
       works: false,
       check: check.failed(
-        `No usable access key in AWS profile "${profile}": ${key.problem === undefined ? classifyAwsError(key.error, key.target).detail : `it ${key.problem}`}`,
+        `No usable access key in AWS profile "${profile}": ${key.error instanceof MissingProfileError ? `it ${key.error.problem}` : classifyAwsError(key.error, key.target).detail}`,
         `Store the Census user's access key in it: aws configure --profile ${profile} (or pass the profile that holds it with --key-profile).`,
       ),
     };
   }
-  const client = new STSClient(awsClientConfig(key.target, "STS", scope.env));
   let arn: string;
-  let accountId: string | undefined;
+  let accountId: string;
   try {
-    const answer = await retryWhileTransient(
+    ({ arn, accountId } = await retryWhileTransient(
       budget,
-      () => client.send(new GetCallerIdentityCommand({})),
+      () => getCallerIdentity(key.target),
       (error) => propagationCause(error, key.target, freshness),
-    );
-    arn = answer.Arn ?? "";
-    accountId = answer.Account;
+    ));
   } catch (error) {
     const failure = classifyAwsError(error, key.target);
     const waited = budget.waited() > 0 ? `, still after waiting ${Math.round(budget.waited() / 1000)} s` : "";
@@ -130,8 +117,6 @@ export async function checkIdentity(
       default:
         return { works: false, check: check.failed(`STS GetCallerIdentity failed: ${failure.detail}`, "Run `census-pinpoint verify` again; if it keeps failing, run it with --verbose.") };
     }
-  } finally {
-    client.destroy();
   }
 
   const principal = principalOf(arn);

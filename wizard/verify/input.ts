@@ -87,7 +87,7 @@ export function scopeOf(input: VerifyInput, env: NodeJS.ProcessEnv, now: Date): 
     appArn: pinpointAppArn(project),
     bucketArn: bucketArn(partition, input.bucketName),
     probeKey: `${VERIFY_PROBE_PREFIX}${unique}.csv`,
-    admin: { region: input.region, ...(input.admin.profile ? { profile: input.admin.profile } : {}) },
+    admin: { region: input.region, ...(input.admin.profile ? { profile: input.admin.profile } : {}), env },
     env,
   };
 }

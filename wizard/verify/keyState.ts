@@ -3,8 +3,7 @@
  * deactivated or deleted key from one that is still propagating, so verify neither waits for a key
  * that will never work nor calls a new key broken.
  */
-import { GetAccessKeyLastUsedCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
-import { awsClientConfig } from "../aws/clients.js";
+import { accessKeysOf, keyUser } from "../aws/accessKeys.js";
 import { adminSkipReason, type AdminSession } from "./adminAccess.js";
 import { keyProfileOf, type VerifyScope } from "./input.js";
 import { checkOf, type VerifyCheck } from "./report.js";
@@ -14,32 +13,23 @@ export type KeyState =
   | { known: true; status: "absent" }
   | { known: false; reason: string };
 
-function isNoSuchEntity(error: unknown): boolean {
-  const name = (error as { name?: unknown })?.name;
-  return name === "NoSuchEntityException" || name === "NoSuchEntity";
-}
-
-export async function lookUpKeyState(session: AdminSession, accessKeyId: string | undefined, scope: VerifyScope): Promise<KeyState> {
+export async function lookUpKeyState(session: AdminSession, accessKeyId: string | undefined): Promise<KeyState> {
   if (!session.ok) return { known: false, reason: session.reason };
   if (accessKeyId === undefined) return { known: false, reason: "the access key could not be read" };
-  const client = new IAMClient(awsClientConfig(session.target, "IAM", scope.env));
   let operation = "GetAccessKeyLastUsed";
   try {
     // Names the key's user without knowing it beforehand (a setup done by hand tells only the key).
-    const { UserName } = await client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }));
-    if (!UserName) return { known: false, reason: "IAM did not name the key's user" };
-    operation = "ListAccessKeys";
-    const { AccessKeyMetadata } = await client.send(new ListAccessKeysCommand({ UserName }));
-    const key = AccessKeyMetadata?.find((entry) => entry.AccessKeyId === accessKeyId);
-    if (!key) return { known: true, status: "absent" };
-    return { known: true, status: key.Status === "Active" ? "active" : "inactive", userName: UserName, createdAt: key.CreateDate };
-  } catch (error) {
     // Uncertain: whether AWS answers NoSuchEntity (rather than AccessDenied) for a key of another
     // account; the administrator session is already checked to be in the setup's account.
-    if (isNoSuchEntity(error)) return { known: true, status: "absent" };
+    const owner = await keyUser(session.target, accessKeyId);
+    if (!owner.found) return { known: true, status: "absent" };
+    if (owner.userName === undefined) return { known: false, reason: "IAM did not name the key's user" };
+    operation = "ListAccessKeys";
+    const key = (await accessKeysOf(session.target, owner.userName)).find((entry) => entry.id === accessKeyId);
+    if (!key) return { known: true, status: "absent" };
+    return { known: true, status: key.active ? "active" : "inactive", userName: owner.userName, createdAt: key.createdAt };
+  } catch (error) {
     return { known: false, reason: adminSkipReason(error, session.target, operation, `iam:${operation}`) };
-  } finally {
-    client.destroy();
   }
 }
 

@@ -3,10 +3,8 @@
  * for Pinpoint's engagement features, a refusal may be the service's, not the key's, and is reported
  * as such.
  */
-import { GetAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
 import { classifyAwsError } from "../aws/awsErrors.js";
-import { awsClientConfig } from "../aws/clients.js";
-import { END_OF_SUPPORT, isEndOfSupportRefusal } from "../aws/pinpoint.js";
+import { END_OF_SUPPORT, isEndOfSupportRefusal, pinpointProjectName } from "../aws/pinpoint.js";
 import type { AwsTarget } from "../aws/target.js";
 import { keyProfileOf, type VerifyScope } from "./input.js";
 import { propagationCause, type KeyFreshness } from "./propagation.js";
@@ -24,23 +22,10 @@ export function pinpointCheckSkipped(scope: VerifyScope, reason: string): Verify
 export async function checkPinpointProject(scope: VerifyScope, key: AwsTarget, freshness: KeyFreshness, budget: RetryBudget): Promise<VerifyCheck> {
   const check = label(scope);
   const { projectId, region } = scope.input;
-  const client = new PinpointClient(awsClientConfig(key, "Pinpoint", scope.env));
+  let name: string | undefined;
   try {
-    const { ApplicationResponse } = await retryWhileTransient(
-      budget,
-      () => client.send(new GetAppCommand({ ApplicationId: projectId })),
-      (error) => propagationCause(error, key, freshness),
-    );
-    return check.passed(ApplicationResponse?.Name ? `"${ApplicationResponse.Name}"` : undefined);
+    name = await pinpointProjectName(key, projectId, (request) => retryWhileTransient(budget, request, (error) => propagationCause(error, key, freshness)));
   } catch (error) {
-    if ((error as { name?: unknown }).name === "NotFoundException") {
-      return check.failed(
-        `There is no Pinpoint project ${projectId} in ${region} (account ${scope.accountId})`,
-        `Check the project ID (Pinpoint console → All projects → Project ID) and the region it is in; ${
-          keyProfileOf(scope) === undefined ? "run `census-pinpoint setup` with the right --project-id and --region" : "pass the right --project-id and --region"
-        }, and give Census the same values.`,
-      );
-    }
     const failure = classifyAwsError(error, key);
     if (isEndOfSupportRefusal(failure)) {
       return check.failed(
@@ -58,7 +43,14 @@ export async function checkPinpointProject(scope: VerifyScope, key: AwsTarget, f
       `Pinpoint GetApp failed: ${failure.detail}; ${END_OF_SUPPORT}, which may be the cause`,
       "Run `census-pinpoint verify` again; if it keeps failing, check the AWS Health Dashboard for Amazon Pinpoint in this region.",
     );
-  } finally {
-    client.destroy();
   }
+  if (name === undefined) {
+    return check.failed(
+      `There is no Pinpoint project ${projectId} in ${region} (account ${scope.accountId})`,
+      `Check the project ID (Pinpoint console → All projects → Project ID) and the region it is in; ${
+        keyProfileOf(scope) === undefined ? "run `census-pinpoint setup` with the right --project-id and --region" : "pass the right --project-id and --region"
+      }, and give Census the same values.`,
+    );
+  }
+  return check.passed(name ? `"${name}"` : undefined);
 }

@@ -3,14 +3,11 @@
  * the permissions only a real segment import would exercise (CreateImportJob, PassRole), and that it
  * may not do more than Census needs. The simulator covers the user's and its groups' policies.
  */
-import { IAMClient, SimulatePrincipalPolicyCommand, type ContextEntry } from "@aws-sdk/client-iam";
 import { PINPOINT_PASSED_TO_SERVICES } from "../../infra/policies.js";
-import { awsClientConfig } from "../aws/clients.js";
+import { simulatePrincipalPolicy, type SimulatorDecision } from "../aws/policySimulator.js";
 import { adminSkipReason, type AdminSession } from "./adminAccess.js";
 import { probeObjectArn, type VerifyScope } from "./input.js";
 import { checkOf, type VerifyCheck } from "./report.js";
-
-type Decision = "allowed" | "explicitDeny" | "implicitDeny";
 
 interface Request {
   action: string;
@@ -37,18 +34,7 @@ function skippedAll(reason: string): VerifyCheck[] {
   return Object.values(CHECKS).map((check) => check.skipped(reason));
 }
 
-async function simulate(client: IAMClient, userArn: string, request: Request): Promise<Decision> {
-  const context: ContextEntry[] | undefined = request.passedToService
-    ? [{ ContextKeyName: "iam:PassedToService", ContextKeyType: "string", ContextKeyValues: [request.passedToService] }]
-    : undefined;
-  const { EvaluationResults } = await client.send(
-    new SimulatePrincipalPolicyCommand({ PolicySourceArn: userArn, ActionNames: [request.action], ResourceArns: [request.resource], ContextEntries: context }),
-  );
-  const decision = EvaluationResults?.[0]?.EvalDecision;
-  return decision === "allowed" || decision === "explicitDeny" ? decision : "implicitDeny";
-}
-
-function deniedFix(decision: Decision, request: Request, userArn: string, grant: string): string {
+function deniedFix(decision: SimulatorDecision, request: Request, userArn: string, grant: string): string {
   return decision === "explicitDeny"
     ? `An explicit Deny blocks ${request.action} on ${request.resource} for ${userArn} (in one of its policies, its groups', a permissions boundary or an SCP): remove or narrow it.`
     : grant;
@@ -65,15 +51,16 @@ export async function checkPolicies(scope: VerifyScope, session: AdminSession, u
   const unrelated = unrelatedRequests(scope, userArn);
   const requests = [importJob, ...passRoles, putObject, ...unrelated];
 
-  const client = new IAMClient(awsClientConfig(session.target, "IAM", scope.env));
-  let decisions: Decision[];
+  let decisions: SimulatorDecision[];
   try {
-    const settled = await Promise.allSettled(requests.map((request) => simulate(client, userArn, request)));
-    const refused = settled.find((result) => result.status === "rejected");
-    if (refused) return skippedAll(adminSkipReason(refused.reason, session.target, "SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy"));
-    decisions = settled.map((result) => (result as PromiseFulfilledResult<Decision>).value);
-  } finally {
-    client.destroy();
+    const asked = requests.map(({ action, resource, passedToService }) => ({
+      action,
+      resource,
+      ...(passedToService ? { context: { "iam:PassedToService": passedToService } } : {}),
+    }));
+    decisions = (await simulatePrincipalPolicy(session.target, userArn, asked)).map((decision) => decision ?? "implicitDeny");
+  } catch (error) {
+    return skippedAll(adminSkipReason(error, session.target, "SimulatePrincipalPolicy", "iam:SimulatePrincipalPolicy"));
   }
   const decisionOf = (request: Request) => decisions[requests.indexOf(request)]!;
 

@@ -2,14 +2,13 @@
  * The importer role, read with the administrator's credentials: it exists under the ARN Census gets,
  * Amazon Pinpoint may assume it, and only for this account and project.
  */
-import { GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { PINPOINT_SERVICE_PRINCIPAL } from "../../infra/policies.js";
 import { importerTrustPolicy } from "../../infra/trustPolicy.js";
-import { awsClientConfig } from "../aws/clients.js";
+import { readRole } from "../aws/iamPrincipals.js";
 import { adminSkipReason, type AdminSession } from "./adminAccess.js";
 import { keyProfileOf, type VerifyScope } from "./input.js";
 import { checkOf, type VerifyCheck } from "./report.js";
-import { analyzeTrustPolicy, parsePolicyDocument } from "./trustConditions.js";
+import { analyzeTrustPolicy } from "./trustConditions.js";
 
 function labels(scope: VerifyScope) {
   return {
@@ -25,41 +24,35 @@ function expectedTrust(scope: VerifyScope) {
 export async function checkImporterRole(scope: VerifyScope, session: AdminSession): Promise<VerifyCheck[]> {
   const check = labels(scope);
   if (!session.ok) return [check.trust.skipped(session.reason), check.conditions.skipped(session.reason)];
-  const client = new IAMClient(awsClientConfig(session.target, "IAM", scope.env));
-  let arn: string | undefined;
-  let document: unknown;
+  let role: Awaited<ReturnType<typeof readRole>>;
   try {
-    const { Role } = await client.send(new GetRoleCommand({ RoleName: scope.roleName }));
-    arn = Role?.Arn;
-    document = parsePolicyDocument(Role?.AssumeRolePolicyDocument ?? "{}");
+    role = await readRole(session.target, scope.roleName);
   } catch (error) {
-    const name = (error as { name?: unknown }).name;
-    if (name === "NoSuchEntityException" || name === "NoSuchEntity") {
-      return [
-        check.trust.failed(
-          `There is no role ${scope.roleName} in account ${scope.accountId}`,
-          keyProfileOf(scope) === undefined
-            ? `Run \`census-pinpoint setup --region ${scope.input.region} --project-id ${scope.input.projectId}\` again: it recreates the role (then check that Census has its ARN).`
-            : "Check the ARN passed with --role-arn (IAM → Roles → the role → ARN), or create the role (`census-pinpoint setup` does).",
-        ),
-        check.conditions.skipped("there is no role"),
-      ];
-    }
-    const reason = error instanceof SyntaxError || error instanceof URIError ? "IAM returned a trust policy that is not JSON" : adminSkipReason(error, session.target, "GetRole", "iam:GetRole");
+    const reason = adminSkipReason(error, session.target, "GetRole", "iam:GetRole");
     return [check.trust.skipped(reason), check.conditions.skipped(reason)];
-  } finally {
-    client.destroy();
+  }
+  if (role === undefined) {
+    return [
+      check.trust.failed(
+        `There is no role ${scope.roleName} in account ${scope.accountId}`,
+        keyProfileOf(scope) === undefined
+          ? `Run \`census-pinpoint setup --region ${scope.input.region} --project-id ${scope.input.projectId}\` again: it recreates the role (then check that Census has its ARN).`
+          : "Check the ARN passed with --role-arn (IAM → Roles → the role → ARN), or create the role (`census-pinpoint setup` does).",
+      ),
+      check.conditions.skipped("there is no role"),
+    ];
   }
 
   const expected = expectedTrust(scope);
   const statement = expected.Statement[0]!;
-  if (arn !== undefined && arn !== scope.input.importerRoleArn) {
+  const { arn, trustPolicy } = role;
+  if (arn !== "" && arn !== scope.input.importerRoleArn) {
     return [
       check.trust.failed(`The role's ARN is ${arn}, not ${scope.input.importerRoleArn}`, `Give Census the role's exact ARN, ${arn} (its path is part of it).`),
       check.conditions.skipped("the ARN given is not the role's"),
     ];
   }
-  const findings = analyzeTrustPolicy(document, { accountId: scope.accountId, appArn: scope.appArn });
+  const findings = analyzeTrustPolicy(trustPolicy, { accountId: scope.accountId, appArn: scope.appArn });
   if (!findings.trustsPinpoint) {
     return [
       check.trust.failed(
@@ -69,7 +62,7 @@ export async function checkImporterRole(scope: VerifyScope, session: AdminSessio
       check.conditions.skipped("Pinpoint is not trusted at all"),
     ];
   }
-  const trusted = check.trust.passed(arn);
+  const trusted = check.trust.passed(arn || undefined);
   if (findings.conditionProblem) {
     return [
       trusted,

@@ -125,8 +125,3 @@ export function analyzeTrustPolicy(document: unknown, expected: TrustExpectation
   }
   return { trustsPinpoint: true, admitted: { sourceAccounts: admitting.accounts.map((entry) => entry.value), sourceArns: admitting.arns.map((entry) => entry.value) } };
 }
-
-/** IAM returns a role's trust policy URL-encoded. */
-export function parsePolicyDocument(encoded: string): unknown {
-  return JSON.parse(decodeURIComponent(encoded));
-}

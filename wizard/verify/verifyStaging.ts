@@ -32,7 +32,7 @@ export async function verifyStaging(input: VerifyInput, options: VerifyOptions):
   onProgress({ kind: "step", message: "Reading the access key and its status in IAM" });
   const [key, session] = await Promise.all([resolveKey(scope), openAdminSession(scope)]);
   const accessKeyId = key.ok ? key.accessKeyId : undefined;
-  const state = await lookUpKeyState(session, accessKeyId, scope);
+  const state = await lookUpKeyState(session, accessKeyId);
   const freshness = freshnessOf({
     keyCreatedAt: (state.known && state.status !== "absent" ? state.createdAt : undefined) ?? parseDate(input.keyCreatedAt),
     keyStatus: state.known ? state.status : undefined,

@@ -46,10 +46,10 @@ const S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
 const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
 const NOW = Date.parse("2026-06-01T00:00:00Z");
 
-const options: AuditOptions = { env: process.env, onProgress: () => {}, now: NOW };
+const options: AuditOptions = { onProgress: () => {}, now: NOW };
 
 function subject(census: AuditSubject["census"]): AuditSubject {
-  return { region: "eu-west-1", projectId: PROJECT, bucketName: BUCKET, importerRoleArn: ROLE_ARN, census, admin: { region: "eu-west-1", credentials: EXAMPLE_KEY } };
+  return { region: "eu-west-1", projectId: PROJECT, bucketName: BUCKET, importerRoleArn: ROLE_ARN, census, admin: { region: "eu-west-1", credentials: EXAMPLE_KEY, env: {} } };
 }
 
 let iam: AwsClientStub<IAMClient>;

@@ -22,7 +22,7 @@ import type { AwsTarget } from "../../../wizard/aws/target.js";
 import { AMAZON_S3_FULL_ACCESS, AMAZON_S3_READ_ONLY_ACCESS } from "./managedPolicies.js";
 
 const ACCOUNT = "123456789012";
-const admin: AwsTarget = { region: "eu-west-1", credentials: { accessKeyId: "AKIAI44QH8DHBEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" } };
+const admin: AwsTarget = { region: "eu-west-1", credentials: { accessKeyId: "AKIAI44QH8DHBEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }, env: {} };
 const S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
 const S3_FULL = "arn:aws:iam::aws:policy/AmazonS3FullAccess";
 const TEAM = `arn:aws:iam::${ACCOUNT}:policy/team-pinpoint`;

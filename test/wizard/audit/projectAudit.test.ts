@@ -27,14 +27,14 @@ function subject(fields: Partial<AuditSubject> = {}): AuditSubject {
     bucketName: "census-staging",
     importerRoleArn: ROLE_ARN,
     census: { kind: "key-profile", profile: "census" },
-    admin: { region: "us-east-1", credentials: CREDENTIALS },
+    admin: { region: "us-east-1", credentials: CREDENTIALS, env: {} },
     ...fields,
   };
 }
 
 async function audit(fields: Partial<AuditSubject> = {}) {
   const events: ProgressEvent[] = [];
-  const result = await auditPinpointProject(subject(fields), { env: {}, onProgress: (event) => events.push(event), now: 0 });
+  const result = await auditPinpointProject(subject(fields), { onProgress: (event) => events.push(event), now: 0 });
   return { result, events };
 }
 

@@ -2,6 +2,7 @@
 // get that wrong, each exit 2 before any AWS call), and how a stack's outputs become the subject, with
 // the fake Pulumi CLI. The audit itself against AWS is in test/integration/audit.test.ts.
 import { auditSubjectFromStack } from "../../../wizard/commands/audit.js";
+import { createIoHost } from "../../../wizard/commands/ioHost.js";
 import { EXIT } from "../../../wizard/errors.js";
 import { createRenderer } from "../../../wizard/render.js";
 import { captureIo, lastErrorLine } from "../../helpers/cliIo.js";
@@ -62,7 +63,7 @@ test("a stack's subject comes from its outputs, without reading the secret key",
   const fake = new FakePulumi();
   await seedStack(fake, temp.env);
   const { io } = captureIo(temp.env);
-  const context = { io, render: createRenderer({ stdout: io.stdout, stderr: io.stderr, env: io.env }), interactive: false, pulumiCommand: fake as never };
+  const context = { io: createIoHost(io, { noInput: true }), render: createRenderer({ stdout: io.stdout, stderr: io.stderr, env: io.env }), pulumiCommand: fake as never };
   fake.calls.length = 0;
 
   const subject = await auditSubjectFromStack({ stack: STACK, profile: "admin" }, context);
@@ -74,7 +75,7 @@ test("a stack's subject comes from its outputs, without reading the secret key",
     bucketName: `census-pinpoint-staging-${short}-${TEST_ACCOUNT_ID}-us-east-1`,
     importerRoleArn: `arn:aws:iam::${TEST_ACCOUNT_ID}:role/CensusPinpointSegmentImporter-${short}`,
     census: { kind: "stack", userName: `census-pinpoint-${short}`, accessKeyId: TEST_ACCESS_KEY_ID },
-    admin: { region: "us-east-1", profile: "admin" },
+    admin: { region: "us-east-1", profile: "admin", env: context.io.env },
     stackName: STACK,
   });
   expect(fake.callsTo("stack output").map((call) => call.args)).toEqual([["stack", "output", "--json", "--stack", STACK]]);

@@ -1,7 +1,7 @@
 /** Shared by the day-2 command suites: stacks made through the real driver, and the CLI run as a user would. */
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import { main } from "../../../wizard/cli.js";
-import { deployStack } from "../../../wizard/pulumi/workspace.js";
+import { deployStack } from "../../../wizard/pulumi/deployStack.js";
 import type { SetupInputs } from "../../../wizard/setup/inputs.js";
 import { captureIo } from "../../helpers/cliIo.js";
 import type { FakePulumi } from "../../helpers/fakePulumi.js";

@@ -185,7 +185,7 @@ describe("stacks whose Pinpoint project no longer answers", () => {
     const fake = await threeStacks();
     const closed = `http://127.0.0.1:${await freePort()}`;
     process.env.AWS_ENDPOINT_URL = closed;
-    const result = await runCli(["list", "--json"], { env: temp.env, fake }).finally(() => (process.env.AWS_ENDPOINT_URL = pinpoint.url));
+    const result = await runCli(["list", "--json"], { env: { ...temp.env, AWS_ENDPOINT_URL: closed }, fake }).finally(() => (process.env.AWS_ENDPOINT_URL = pinpoint.url));
 
     expect(result.code).toBe(EXIT.ok);
     const { stacks } = JSON.parse(result.stdout);

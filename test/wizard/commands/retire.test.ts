@@ -2,11 +2,10 @@
 // when no stack exists, the choice per piece and the project ID typed back; the fake Pulumi CLI for
 // the stack's presence and its re-audit; the guide's setup in moto for the IAM side.
 import { GetRoleCommand, IAMClient, ListAccessKeysCommand, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
-import { S3Client } from "@aws-sdk/client-s3";
 import { EXIT } from "../../../wizard/errors.js";
 import { lastErrorLine, runCli } from "../../helpers/cliIo.js";
 import { FakePulumi } from "../../helpers/fakePulumi.js";
-import { buildGuideSetup, GUIDE_MOTO_ENV, S3_READ_ONLY_ARN, type GuideSetup } from "../../helpers/guideSetup.js";
+import { buildGuideSetupAsOwner, GUIDE_MOTO_ENV, S3_READ_ONLY_ARN, type GuideSetup } from "../../helpers/guideSetup.js";
 import { DUMMY_CREDENTIALS, useMoto } from "../../helpers/moto.js";
 import { TEST_PROJECT_ID } from "../../helpers/pulumiMocks.js";
 import type { Script } from "../../helpers/scriptedPrompter.js";
@@ -26,14 +25,7 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  const iam = new IAMClient(admin);
-  const s3 = new S3Client({ ...admin, forcePathStyle: true });
-  try {
-    guide = await buildGuideSetup({ iam, s3 }, { bucketName: "census-pinpoint-staging-by-hand", region: REGION });
-  } finally {
-    iam.destroy();
-    s3.destroy();
-  }
+  guide = await buildGuideSetupAsOwner({ bucketName: "census-pinpoint-staging-by-hand", region: REGION });
 });
 
 async function retire(argv: string[], options: { fake?: FakePulumi; script?: Script; terminal?: boolean } = {}) {

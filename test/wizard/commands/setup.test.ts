@@ -113,6 +113,23 @@ describe("setup in a terminal", () => {
     expect(result.stderr()).toContain("Paste these into Census");
   });
 
+  test("the summary names the chosen project, the expiry, and only the names that are not the default", async () => {
+    const fake = new FakePulumi();
+    const result = run(["setup", "--skip-verify", "--importer-role-name", "MyImporter", "--expiration-days", "14"], {
+      fake,
+      script: { chooseRegion: [REGION], chooseProject: [projectId], wantsToCustomize: [true], enterBucketName: [`my-bucket-${projectId.slice(0, 8)}`], enterCensusUserName: [`census-pinpoint-${projectId.slice(0, 8)}`], confirmSetup: [false] },
+      terminal: true,
+    });
+
+    expect(await result.code).toBe(EXIT.ok);
+    const summary = result.asked.find(({ question }) => question === "confirmSetup")!.args[0] as string;
+    expect(summary).toMatch(new RegExp(`^Pinpoint project: \\S.* \\(${projectId}\\)$`, "m"));
+    expect(summary).toContain(`Staging bucket:   my-bucket-${projectId.slice(0, 8)}`);
+    expect(summary).toContain("Files expire:     14 days after staging");
+    expect(summary).toContain("Importer role:    MyImporter");
+    expect(summary).not.toContain("Census user:");
+  });
+
   test("declining the confirmation creates nothing", async () => {
     const fake = new FakePulumi();
     const result = run(["setup"], { fake, script: answers(false), terminal: true });

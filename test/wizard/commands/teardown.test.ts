@@ -106,7 +106,7 @@ describe("teardown with --yes", () => {
     expect(fake.stacks.has(STACK)).toBe(false);
     expect(existsSync(workDir())).toBe(false);
     expect(result.stderr).toContain(`Using AWS account ${MOTO_ACCOUNT_ID}`);
-    expect(result.stderr).toMatch(/✔ deleted aws:s3\/bucket:Bucket staging-bucket/);
+    expect(result.stderr).toMatch(/✔ deleted S3 bucket staging-bucket/);
     expect(result.stderr).toContain(`Stack ${STACK} is torn down: 4 resources deleted, the stack and its work dir ${workDir()} removed.`);
     expect(result.stdout).toContain("Checked in AWS after the teardown:");
     for (const line of [

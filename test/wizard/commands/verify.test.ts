@@ -1,47 +1,26 @@
 // `census-pinpoint verify` as a user runs it, against a setup built in moto_server: with the Census
 // key in a named AWS profile (no Pulumi CLI involved), and from a stack's outputs in a fake backend.
 // The profile files are temporary; the real ~/.aws is never read.
-import { join } from "node:path";
 import { DeleteAppCommand, PinpointClient } from "@aws-sdk/client-pinpoint";
 import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
-import { main } from "../../../wizard/cli.js";
 import { EXIT } from "../../../wizard/errors.js";
-import { captureIo } from "../../helpers/cliIo.js";
 import { FakePulumi } from "../../helpers/fakePulumi.js";
-import { DUMMY_CREDENTIALS, useMoto, writeAwsProfiles } from "../../helpers/moto.js";
-import { createMotoAdmin, createMotoStaging, objectKeys, type MotoStaging } from "../../helpers/motoStaging.js";
+import { pulumiThatMustNotRun, runOnProcessEnv } from "../../helpers/handMadeRun.js";
+import { DUMMY_CREDENTIALS, useCredentialsFile, useMoto } from "../../helpers/moto.js";
+import { createMotoAdmin, createMotoStaging, objectKeys, stagingStackOutputs, type MotoStaging } from "../../helpers/motoStaging.js";
 
 const REGION = "eu-west-1";
 const moto = useMoto({ resetBeforeEach: false });
 let staging: MotoStaging;
-let files = 0;
 
-/**
- * A fresh credentials file per test with the Census key as profile "census" and the administrator as
- * the default: the SDK caches profile files by path, so a rewritten file would not be read again.
- */
+/** The Census key as profile "census", the administrator as the default. */
 beforeEach(async () => {
   await moto.reset();
   staging = await createMotoStaging(REGION);
-  const admin = await createMotoAdmin(REGION);
-  const file = join(moto.aws.dir, `credentials-${++files}`);
-  writeAwsProfiles(file, { default: admin, census: staging.key });
-  process.env.AWS_SHARED_CREDENTIALS_FILE = file;
+  useCredentialsFile(moto.aws, { default: await createMotoAdmin(REGION), census: staging.key });
 });
 
-/** Any Pulumi CLI call fails the test: the --key-profile mode must not need one. */
-const noPulumi = {
-  command: "pulumi",
-  run: () => {
-    throw new Error("the --key-profile mode ran the Pulumi CLI");
-  },
-} as unknown as PulumiCommand;
-
-async function run(argv: string[], pulumiCommand: PulumiCommand = noPulumi) {
-  const captured = captureIo({ ...process.env });
-  const code = await main(argv, captured.io, { pulumiCommand });
-  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
-}
+const run = (argv: string[], pulumiCommand = pulumiThatMustNotRun("the --key-profile mode")) => runOnProcessEnv(argv, pulumiCommand);
 
 const byProfile = () => [
   "verify",
@@ -162,18 +141,7 @@ describe("verify from a stack", () => {
     fake.stacks.set(stack, {
       config: {},
       history: [],
-      outputs: {
-        accessKeyId: staging.key.accessKeyId,
-        secretAccessKey: staging.key.secretAccessKey,
-        pinpointProjectId: staging.projectId,
-        stagingBucketName: staging.bucketName,
-        importerRoleArn: staging.importerRoleArn,
-        awsRegion: REGION,
-        stagingBucketArn: `arn:aws:s3:::${staging.bucketName}`,
-        censusUserArn: staging.censusUserArn,
-        censusUserName: staging.censusUserName,
-        accessKeyCreatedAt: staging.keyCreatedAt,
-      },
+      outputs: stagingStackOutputs(staging),
     });
     process.env.PULUMI_CONFIG_PASSPHRASE = "verify-test";
     try {

@@ -13,7 +13,8 @@ import { checkRegion } from "../../../wizard/doctor/region.js";
 import { checkOf, doctorFailure, reportOf, type DoctorCheck } from "../../../wizard/doctor/report.js";
 import { passphraseOpens } from "../../../wizard/doctor/secrets.js";
 import { AwsCredentialsError, EXIT, exitCodeFor, VerificationError } from "../../../wizard/errors.js";
-import { createRenderer, wrapText } from "../../../wizard/render.js";
+import { wrapWords } from "../../../wizard/layout/wrap.js";
+import { createRenderer } from "../../../wizard/render.js";
 
 describe("Node.js", () => {
   it("22 and newer are ok", () => {
@@ -209,8 +210,8 @@ describe("other backends", () => {
 
 describe("rendering", () => {
   it("wraps words at the width, an over-long word on a line of its own", () => {
-    expect(wrapText("aaa bbb ccc", 9, "  ")).toEqual(["  aaa bbb", "  ccc"]);
-    expect(wrapText("x arn:aws:iam::123456789012:role/very-long y", 12, " ")).toEqual([" x", " arn:aws:iam::123456789012:role/very-long", " y"]);
+    expect(wrapWords("aaa bbb ccc", 9, "  ")).toEqual(["  aaa bbb", "  ccc"]);
+    expect(wrapWords("x arn:aws:iam::123456789012:role/very-long y", 12, " ")).toEqual([" x", " arn:aws:iam::123456789012:role/very-long", " y"]);
   });
 
   it("one line per check with ✔/⚠/✘, the fix under what is not ok, nothing beyond 80 columns", () => {

@@ -12,7 +12,7 @@ const PROJECT = "0123456789abcdef0123456789abcdef";
 const USER: CallerIdentity = { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/admin`, userId: "AIDAEXAMPLE" };
 const SSO_SESSION: CallerIdentity = { accountId: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_Admin_0123/jane`, userId: "AROAEXAMPLE:jane" };
 const SSO_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123`;
-const TARGET = { region: "us-east-1", profile: "admin" };
+const TARGET = { region: "us-east-1", profile: "admin", env: {} };
 const SCOPE = { region: "us-east-1" as const, projectId: PROJECT };
 
 let iam: AwsClientStub<IAMClient>;
@@ -36,7 +36,7 @@ function byId(checks: DoctorCheck[]): Record<string, DoctorCheck> {
 
 test("asks about every action of docs/permissions.md's list, on the stack's own names, for the caller", async () => {
   simulator();
-  const checks = byId(await checkAdminPermissions(TARGET, USER, SCOPE, {}));
+  const checks = byId(await checkAdminPermissions(TARGET, USER, SCOPE));
   expect(Object.values(checks).map((check) => check.status)).toEqual(["ok", "ok", "ok"]);
   const asked = iam.commandCalls(SimulatePrincipalPolicyCommand).flatMap((call) => (call.args[0].input.ActionNames ?? []).map((action) => `${action} ${call.args[0].input.ResourceArns?.[0]}`));
   const scope = { ...SCOPE, accountId: ACCOUNT };
@@ -48,7 +48,7 @@ test("asks about every action of docs/permissions.md's list, on the stack's own 
 
 test("a denied action fails the commands that need it, and only those", async () => {
   simulator((action) => (action === "iam:CreateRole" || action === "iam:DeleteRole" ? "implicitDeny" : "allowed"));
-  const checks = byId(await checkAdminPermissions(TARGET, USER, SCOPE, {}));
+  const checks = byId(await checkAdminPermissions(TARGET, USER, SCOPE));
   expect(checks["permissions-setup"]).toMatchObject({ status: "fail", detail: expect.stringMatching(/^1 of \d+ denied for arn:aws:iam::123456789012:user\/admin: iam:CreateRole \(on the names of project/) });
   expect(checks["permissions-rotate-key"]!.status).toBe("ok");
   expect(checks["permissions-teardown"]).toMatchObject({ status: "fail", detail: expect.stringContaining(": iam:DeleteRole (") });
@@ -58,7 +58,7 @@ test("a denied action fails the commands that need it, and only those", async ()
 test("an SSO session is simulated as its role, with the path GetRole gives", async () => {
   iam.on(GetRoleCommand).resolves({ Role: { Arn: SSO_ROLE_ARN, RoleName: "AWSReservedSSO_Admin_0123", Path: "/aws-reserved/sso.amazonaws.com/", RoleId: "AROAEXAMPLE", CreateDate: new Date() } });
   simulator();
-  await checkAdminPermissions(TARGET, SSO_SESSION, SCOPE, {});
+  await checkAdminPermissions(TARGET, SSO_SESSION, SCOPE);
   expect(iam.commandCalls(GetRoleCommand)[0]!.args[0].input).toEqual({ RoleName: "AWSReservedSSO_Admin_0123" });
   expect(new Set(iam.commandCalls(SimulatePrincipalPolicyCommand).map((call) => call.args[0].input.PolicySourceArn))).toEqual(new Set([SSO_ROLE_ARN]));
 });
@@ -72,7 +72,7 @@ test("the simulation refused: \"could not check\" on each command, naming the pe
       message: `User: ${USER.arn} is not authorized to perform: iam:SimulatePrincipalPolicy on resource: ${USER.arn}`,
     }),
   );
-  const checks = await checkAdminPermissions(TARGET, USER, SCOPE, {});
+  const checks = await checkAdminPermissions(TARGET, USER, SCOPE);
   expect(checks.map((check) => check.status)).toEqual(["unchecked", "unchecked", "unchecked"]);
   expect(checks[0]).toMatchObject({
     what: "Permissions for setup",
@@ -90,13 +90,13 @@ test("pages of the simulator's answer are all read", async () => {
     if (input.Marker === undefined) return { EvaluationResults: [], IsTruncated: true, Marker: "next" };
     return { EvaluationResults: actions.map((action) => ({ EvalActionName: action, EvalDecision: "allowed" })), IsTruncated: false };
   });
-  const checks = await checkAdminPermissions(TARGET, USER, SCOPE, {});
+  const checks = await checkAdminPermissions(TARGET, USER, SCOPE);
   expect(call).toBeGreaterThan(1);
   expect(checks.map((check) => check.status)).toEqual(["ok", "ok", "ok"]);
 });
 
 test("the root user is not simulated: a warning to use another identity", async () => {
-  const checks = await checkAdminPermissions(TARGET, { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, userId: ACCOUNT }, SCOPE, {});
+  const checks = await checkAdminPermissions(TARGET, { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, userId: ACCOUNT }, SCOPE);
   expect(checks.map((check) => check.status)).toEqual(["warn", "warn", "warn"]);
   expect(iam.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(0);
 });

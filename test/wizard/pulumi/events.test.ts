@@ -18,8 +18,8 @@ test("elapsed time runs from the step's pre-event to its outputs", () => {
   clock = 3500.4;
   feed(tracker.onEvent, [done!]);
   expect(events).toEqual([
-    { kind: "resource", phase: "start", op: "create", type: "aws:s3/bucket:Bucket", name: "staging-bucket" },
-    { kind: "resource", phase: "done", op: "create", type: "aws:s3/bucket:Bucket", name: "staging-bucket", elapsedMs: 2500 },
+    { kind: "resource", phase: "start", op: "create", type: "aws:s3/bucket:Bucket", name: "staging-bucket", what: "S3 bucket staging-bucket" },
+    { kind: "resource", phase: "done", op: "create", type: "aws:s3/bucket:Bucket", name: "staging-bucket", what: "S3 bucket staging-bucket", elapsedMs: 2500 },
   ]);
 });
 
@@ -39,7 +39,7 @@ test("a step's error joins its failure whether it comes before or after it", () 
   const tracker = trackEngineEvents(onProgress);
   const [pre, diagnostic, failed] = failedResourceEvents(STACK, "create", "aws:iam/role:Role", "importer-role", "error: 1 error occurred:\n\t* creating IAM Role: AccessDenied");
   feed(tracker.onEvent, [pre!, failed!, diagnostic!]);
-  expect(events[1]).toEqual({ kind: "resource", phase: "failed", op: "create", type: "aws:iam/role:Role", name: "importer-role", elapsedMs: expect.any(Number) });
+  expect(events[1]).toEqual({ kind: "resource", phase: "failed", op: "create", type: "aws:iam/role:Role", name: "importer-role", what: "IAM role importer-role", elapsedMs: expect.any(Number) });
   expect(tracker.failures).toEqual([{ op: "create", type: "aws:iam/role:Role", name: "importer-role", error: "creating IAM Role: AccessDenied" }]);
 });
 
@@ -69,5 +69,30 @@ test("raw output is reported line by line, whatever the chunks", () => {
     { kind: "engine-output", line: "Updating (x):" },
     { kind: "engine-output", line: "  + bucket" },
     { kind: "engine-output", line: "  + role" },
+  ]);
+});
+
+test("a resource is named as AWS knows it, from the step's inputs (its outputs and ID once it exists), and the component that groups them is not shown", () => {
+  const { events, onProgress } = progressRecorder();
+  const tracker = trackEngineEvents(onProgress);
+  const urn = (type: string, name: string) => `urn:pulumi:${STACK}::census-pinpoint::${type}::${name}`;
+  const step = (type: string, name: string, state: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown>; id?: string }) => ({
+    op: "create",
+    urn: urn(type, name),
+    type,
+    provider: "",
+    new: { type, urn: urn(type, name), custom: true, id: state.id ?? "", parent: "", inputs: state.inputs ?? {}, outputs: state.outputs ?? {} },
+  });
+  const bucket = "census-pinpoint-staging-01234567-123456789012-us-east-1";
+  feed(tracker.onEvent, [
+    { resourcePreEvent: { metadata: step("census-pinpoint:index:CensusPinpointStaging", "census-pinpoint", {}) } },
+    { resourcePreEvent: { metadata: step("aws:s3/bucket:Bucket", "census-pinpoint-staging", { inputs: { bucket } }) } },
+    { resourcePreEvent: { metadata: step("aws:iam/accessKey:AccessKey", "census-pinpoint-census-key", { inputs: { user: "census-pinpoint-01234567" } }) } },
+    { resOutputsEvent: { metadata: step("aws:iam/accessKey:AccessKey", "census-pinpoint-census-key", { inputs: { user: "census-pinpoint-01234567" }, id: "AKIAI44QH8DHBEXAMPLE" }) } },
+  ] as FakeEvent[]);
+  expect(events.map((event) => (event.kind === "resource" ? `${event.phase} ${event.what}` : event.kind))).toEqual([
+    `start S3 bucket ${bucket}`,
+    "start a new access key of user census-pinpoint-01234567",
+    "done access key AKIAI44QH8DHBEXAMPLE of user census-pinpoint-01234567",
   ]);
 });

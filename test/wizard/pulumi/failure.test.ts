@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CliError, EXIT, InterruptedError, PulumiError, UsageError } from "../../../wizard/errors.js";
 import { pulumiFailureToCliError } from "../../../wizard/pulumi/failure.js";
-import { deployStack } from "../../../wizard/pulumi/workspace.js";
+import { deployStack } from "../../../wizard/pulumi/deployStack.js";
 import { commandError, FakePulumi, type FakeFailure } from "../../helpers/fakePulumi.js";
 import { INPUTS, STACK, useTempHome } from "./setup.js";
 

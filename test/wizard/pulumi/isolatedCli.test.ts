@@ -37,7 +37,7 @@ async function cliRunning(script: string): Promise<RunnableCli> {
   chmodSync(command, 0o755);
   // The SDK's own object, as PulumiCommand.get() would return it for this path.
   const found = Object.assign(Object.create(PulumiCommand.prototype) as PulumiCommand, { command, version: null });
-  return (await isolatedCli(found)) as unknown as RunnableCli;
+  return (await isolatedCli(found, process.env)) as unknown as RunnableCli;
 }
 
 test("a run gets --non-interactive, PULUMI_AUTOMATION_API, the CLI's folder first on PATH and a process group of its own", async () => {
@@ -89,7 +89,7 @@ test("an abort sends the CLI one SIGINT (its graceful cancel), and a second stop
 test("a CLI that cannot be started is a CommandError that says why", async () => {
   const command = join(dir, "missing", "pulumi");
   const found = Object.assign(Object.create(PulumiCommand.prototype) as PulumiCommand, { command, version: null });
-  const cli = (await isolatedCli(found)) as unknown as RunnableCli;
+  const cli = (await isolatedCli(found, process.env)) as unknown as RunnableCli;
   const error = await cli.run(["version"], dir, {}).catch((failure: unknown) => failure);
   expect(error).toBeInstanceOf(CommandError);
   expect((error as Error).message).toContain("ENOENT");

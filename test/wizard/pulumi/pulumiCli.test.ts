@@ -77,7 +77,7 @@ describe("with the real PulumiCommand", () => {
     const sdkVersion = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
     const root = join(temp.home, "pulumi");
     const bin = installScript(root, sdkVersion);
-    const command = await installPulumiCli(root);
+    const command = await installPulumiCli(root, temp.env);
     expect(command.command).toBe(bin);
   });
 });

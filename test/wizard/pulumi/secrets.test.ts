@@ -1,7 +1,8 @@
 /** The Census secret key reaches the caller as a value, and nowhere else: not progress, not errors. */
 import type { CliError } from "../../../wizard/errors.js";
 import type { ProgressEvent } from "../../../wizard/progress.js";
-import { deployStack, readStackValues } from "../../../wizard/pulumi/workspace.js";
+import { deployStack } from "../../../wizard/pulumi/deployStack.js";
+import { readStackValues } from "../../../wizard/pulumi/stackValues.js";
 import { FakePulumi, failedResourceEvents } from "../../helpers/fakePulumi.js";
 import { TEST_SECRET_KEY } from "../../helpers/pulumiMocks.js";
 import { INPUTS, STACK, useTempHome } from "./setup.js";

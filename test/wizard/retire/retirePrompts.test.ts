@@ -6,7 +6,8 @@ import { createInquirerPrompter, type Prompter, type PrompterOptions } from "../
 type Question<T> = (prompter: Prompter) => Promise<T>;
 
 function ask<T>(question: Question<T>) {
-  return render((q: Question<T>, context?: PrompterOptions) => q(createInquirerPrompter(context)), question);
+  // render() always passes its own output stream, the terminal the questions are drawn on.
+  return render((q: Question<T>, context?: Partial<PrompterOptions>) => q(createInquirerPrompter({ ...context, output: context!.output! })), question);
 }
 
 test("a piece is named in the question and goes on Enter; n keeps it", async () => {
@@ -24,8 +25,9 @@ test("a piece is named in the question and goes on Enter; n keeps it", async () 
 
 test("retiring without a stack shows the warning and Enter means no", async () => {
   const warning = "No census-pinpoint stack us-east-1-0123: retiring before `census-pinpoint adopt` leaves Census without a working setup.";
-  const { answer, events, getScreen } = await ask((p) => p.confirmRetireWithoutStack(warning));
-  expect(getScreen()).toBe(`? ${warning}\nRetire anyway? (y/N)`);
+  const { answer, events, getScreen, getFullOutput } = await ask((p) => p.confirmRetireWithoutStack(warning));
+  expect(await getFullOutput()).toBe(`${warning}\n? Retire anyway? (y/N)`);
+  expect(getScreen()).toBe("? Retire anyway? (y/N)");
   events.keypress("enter");
   await expect(answer).resolves.toBe(false);
 });

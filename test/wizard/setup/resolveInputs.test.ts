@@ -148,9 +148,9 @@ describe("interactive", () => {
     expect(flow.questions()).toEqual(["chooseRegion", "confirmUnusualProjectId", "enterProjectId", "wantsToCustomize"]);
   });
 
-  test("an ID AWS listed needs no confirmation, whatever its shape", async () => {
+  test("an ID AWS listed needs no confirmation, whatever its shape, and comes with its name", async () => {
     const flow = run({ listProjects: listed({ id: "moto-app-1", name: "Test" }), script: { chooseRegion: ["eu-west-1"], chooseProject: ["moto-app-1"], wantsToCustomize: [false] } });
-    expect(await flow.result).toEqual({ inputs: expect.objectContaining({ projectId: "moto-app-1" }), warnings: [] });
+    expect(await flow.result).toEqual({ inputs: expect.objectContaining({ projectId: "moto-app-1" }), warnings: [], projectName: "Test" });
   });
 
   test("the region from AWS_REGION is used without asking", async () => {

@@ -241,6 +241,6 @@ describe("the administrator session", () => {
 
   test("credentials of the setup's account open it", async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/admin`, UserId: "AIDA" });
-    expect(await openAdminSession(scope)).toEqual({ ok: true, target: { region: "us-east-1", profile: "admin" } });
+    expect(await openAdminSession(scope)).toEqual({ ok: true, target: { region: "us-east-1", profile: "admin", env: scope.env } });
   });
 });

@@ -39,7 +39,7 @@ const input: VerifyInput = {
   censusUserArn: USER_ARN,
 };
 const scope = scopeOf(input, {}, new Date());
-const key: ResolvedKey = { ok: true, target: { region: "us-east-1", credentials: DUMMY_CREDENTIALS }, accessKeyId: DUMMY_CREDENTIALS.accessKeyId };
+const key: ResolvedKey = { ok: true, target: { region: "us-east-1", credentials: DUMMY_CREDENTIALS, env: {} }, accessKeyId: DUMMY_CREDENTIALS.accessKeyId };
 const ACTIVE: KeyState = { known: true, status: "active", userName: "census-pinpoint-01234567" };
 const NEW_KEY: KeyFreshness = { keyMayPropagate: true, policyMayPropagate: true };
 const OLD_KEY: KeyFreshness = { keyMayPropagate: false, policyMayPropagate: false };
@@ -212,6 +212,37 @@ describe("the S3 probe", () => {
     expect(checks["bucket-put"]!.status).toBe("passed");
     // The probe went where the bucket is, to tell whether the key could use it there.
     expect(await (s3.commandCalls(PutObjectCommand)[0]!.thisValue as S3Client).config.region()).toBe("eu-west-2");
+  });
+
+  const headAnswer = (status: number, bucketRegion?: string) =>
+    Object.assign(new S3ServiceException({ name: String(status), $fault: "client", $metadata: { httpStatusCode: status } }), {
+      $response: { headers: bucketRegion ? { "x-amz-bucket-region": bucketRegion } : {} },
+    });
+
+  test("a 400 naming another region is a request signed for the wrong one: the bucket is there", async () => {
+    s3.on(HeadBucketCommand).rejects(headAnswer(400, "ap-southeast-2"));
+    const checks = byId(await checkBucket(scope, key.target, OLD_KEY, recordingBudget().budget));
+    expect(checks["bucket-region"]).toMatchObject({ status: "failed", detail: "The bucket is in ap-southeast-2, not in us-east-1, the Pinpoint project's region" });
+  });
+
+  test("a 400 naming the region asked says nothing of where the bucket is: HeadBucket failed", async () => {
+    s3.on(HeadBucketCommand).rejects(headAnswer(400, "us-east-1"));
+    const checks = byId(await checkBucket(scope, key.target, OLD_KEY, recordingBudget().budget));
+    expect(checks["bucket-region"]).toMatchObject({ status: "failed", detail: expect.stringMatching(/^S3 HeadBucket failed: /) });
+  });
+
+  test("a redirect naming no region: the bucket is elsewhere, which S3 did not say", async () => {
+    s3.on(HeadBucketCommand).rejects(headAnswer(301));
+    const checks = byId(await checkBucket(scope, key.target, OLD_KEY, recordingBudget().budget));
+    expect(checks["bucket-region"]).toMatchObject({ status: "failed", detail: "The bucket is not in us-east-1: S3 redirected the request to another region without naming it" });
+  });
+
+  test("a HeadBucket refusal is retried while a new key's permissions propagate", async () => {
+    s3.on(HeadBucketCommand).rejectsOnce(headAnswer(403)).resolves({ BucketRegion: "us-east-1" });
+    const { budget, sleeps } = recordingBudget();
+    const checks = byId(await checkBucket(scope, key.target, NEW_KEY, budget));
+    expect(checks["bucket-region"]!.status).toBe("passed");
+    expect(sleeps).toEqual([1000]);
   });
 });
 

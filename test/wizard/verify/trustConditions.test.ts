@@ -1,7 +1,7 @@
 // The trust policy reading on its own: the shapes IAM policies come in (one statement or a list,
 // operators with IfExists, any key case, wildcards) and what each means for Census.
 import { importerTrustPolicy } from "../../../infra/trustPolicy.js";
-import { analyzeTrustPolicy, parsePolicyDocument } from "../../../wizard/verify/trustConditions.js";
+import { analyzeTrustPolicy } from "../../../wizard/verify/trustConditions.js";
 
 const ACCOUNT = "123456789012";
 const PROJECT = "0123456789abcdef0123456789abcdef";
@@ -66,8 +66,4 @@ test("Deny statements, other principals and other actions do not count as trusti
   }
   expect(analyzeTrustPolicy({}, expected).trustsPinpoint).toBe(false);
   expect(analyzeTrustPolicy(null, expected).trustsPinpoint).toBe(false);
-});
-
-test("IAM's URL-encoded document is decoded", () => {
-  expect(parsePolicyDocument(encodeURIComponent('{"Version":"2012-10-17"}'))).toEqual({ Version: "2012-10-17" });
 });
