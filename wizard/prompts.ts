@@ -221,7 +221,9 @@ export function createInquirerPrompter(options: PrompterOptions): Prompter {
     },
 
     enterBucketName(defaultName) {
-      return text("S3 staging bucket name", validateBucketName, defaultName);
+      // Inquirer shows the default beside the question: with the longest default name (60 characters) the
+      // line must still fit 80 columns, or the terminal breaks it inside the name.
+      return text("Staging bucket", validateBucketName, defaultName);
     },
 
     async enterExpirationDays(defaultDays) {
@@ -234,7 +236,7 @@ export function createInquirerPrompter(options: PrompterOptions): Prompter {
     },
 
     enterImporterRoleName(defaultName) {
-      return text("IAM role that Pinpoint assumes to read the bucket", (name) => validateIamName("importerRoleName", name), defaultName);
+      return text("Importer role Pinpoint assumes", (name) => validateIamName("importerRoleName", name), defaultName);
     },
 
     enterCensusUserName(defaultName) {

@@ -2,7 +2,9 @@
 // press does, and what the method returns. render() calls a prompt as `prompt(config, context)`, so
 // the "prompt" here builds a Prompter on render's streams and the "config" is the question to ask.
 import { render } from "@inquirer/testing";
+import { defaultBucketName, defaultCensusUserName, defaultImporterRoleName } from "../../infra/names.js";
 import { PINPOINT_REGION_NAMES } from "../../infra/regions.js";
+import { DEFAULT_EXPIRATION_DAYS } from "../../infra/validation.js";
 import { AwsCredentialsError, exitCodeFor, InterruptedError } from "../../wizard/errors.js";
 import { createInquirerPrompter, type Prompter, type PrompterOptions } from "../../wizard/prompts.js";
 
@@ -125,9 +127,23 @@ describe("enterProjectId", () => {
 describe("customization", () => {
   const defaultBucket = "census-pinpoint-staging-01234567-123456789012-eu-west-1";
 
+  test("each question with the longest default name fits an 80-column terminal on one line", async () => {
+    const longestRegion = [...PINPOINT_REGION_NAMES].sort((a, b) => b.length - a.length)[0]!;
+    const questions: Array<Question<unknown>> = [
+      (p) => p.enterBucketName(defaultBucketName("123456789012", longestRegion, "01234567")),
+      (p) => p.enterExpirationDays(DEFAULT_EXPIRATION_DAYS),
+      (p) => p.enterImporterRoleName(defaultImporterRoleName("01234567")),
+      (p) => p.enterCensusUserName(defaultCensusUserName("01234567")),
+    ];
+    for (const question of questions) {
+      const { getScreen } = await ask(question);
+      expect({ line: getScreen(), fits: getScreen().length <= 80 }).toEqual({ line: getScreen(), fits: true });
+    }
+  });
+
   test("the bucket name question shows its default and keeps it on Enter", async () => {
     const { answer, events, getScreen } = await ask((p) => p.enterBucketName(defaultBucket));
-    expect(getScreen()).toBe(`? S3 staging bucket name (${defaultBucket})`);
+    expect(getScreen()).toBe(`? Staging bucket (${defaultBucket})`);
     events.keypress("enter");
     await expect(answer).resolves.toBe(defaultBucket);
   });

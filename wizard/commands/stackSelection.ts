@@ -67,8 +67,16 @@ export async function selectStack(flags: StackOptions, context: CommandContext):
       ),
   );
   const chosen = await context.io.prompter().chooseStack(
-    candidates.map((stack) => ({ name: stack.name, detail: stack.lastUpdate ? `last updated ${stack.lastUpdate}` : "never updated" })),
+    candidates.map((stack) => ({ name: stack.name, detail: stack.lastUpdate ? `updated ${dayOf(stack.lastUpdate)}` : "never updated" })),
   );
   const ref = parseStackName(chosen)!;
   return { target, ref, name: chosen };
+}
+
+/**
+ * The day of a stack's last update ("2026-12-02" of Pulumi's "2026-12-02T10:00:00.000Z"): with the
+ * time, the longest stack name's choice is wider than an 80-column terminal.
+ */
+function dayOf(lastUpdate: string): string {
+  return /^\d{4}-\d{2}-\d{2}/.exec(lastUpdate)?.[0] ?? lastUpdate;
 }

@@ -165,7 +165,7 @@ describe("choosing the stack (every day-2 command)", () => {
     expect(result.questions()).toEqual(["chooseStack"]);
     const [choices] = result.asked[0]!.args as [Array<{ name: string; detail: string }>];
     expect(choices.map((choice) => choice.name)).toEqual([OTHER_STACK, STACK]);
-    expect(choices[0]!.detail).toMatch(/^last updated /);
+    expect(choices[0]!.detail).toMatch(/^updated \d{4}-\d{2}-\d{2}$/);
     expect(result.stdout).toContain(`Pinpoint Project ID     ${OTHER_PROJECT_ID}`);
   });
 
