@@ -97,7 +97,8 @@ export async function provision(flags: ProvisionOptions, context: CommandContext
   const adopting = takeOver ? await import("../adopt/takeOver.js") : undefined;
   const adoption = await adopting?.checkTakeOver(aws, inputs, render.progress);
   const pulumiCommand = await findOrInstallPulumi(startPulumiLookup(), context, prompter);
-  const preflight = await runPreflight(target, aws, inputs, accountId, { ...context, pulumiCommand }, adoption?.bucketName);
+  const preflight = await runPreflight(target, aws, inputs, accountId, { onProgress: render.progress, pulumiCommand }, adoption?.bucketName);
+  render.stop();
   // A stack keeps the bucket it has unless another name is asked for: defaults change between versions.
   const wanted: SetupInputs = {
     ...inputs,

@@ -6,6 +6,7 @@
  * say which project) and the flag that picks another: otherwise the update would fail half-way, on a
  * name no re-run can get.
  */
+import type { PulumiCommand } from "@pulumi/pulumi/automation/index.js";
 import {
   censusGroupName,
   censusPolicyName,
@@ -18,12 +19,12 @@ import {
 import { partitionOf } from "../../infra/regions.js";
 import { NAMED_TYPES, type NamedType } from "../aws/namedTypes.js";
 import { setupCommandLine, stackCommandLine } from "../commands/commandLine.js";
-import type { CommandContext } from "../commands/context.js";
 import { flagSpelling, type FlagKey } from "../commands/flagRegistry.js";
 import { AwsCredentialsError, AwsRequestError, MissingStackError, UsageError } from "../errors.js";
 import type { PulumiTarget } from "../pulumi/stackTarget.js";
 import type { OpenStack } from "../pulumi/openStack.js";
 import type { StackState } from "../pulumi/stackState.js";
+import type { ProgressReporter } from "../progress.js";
 import type { SetupInputs } from "./inputs.js";
 import type { AwsTarget } from "../aws/target.js";
 
@@ -117,8 +118,14 @@ async function checkNames(aws: AwsTarget, inputs: SetupInputs, bucketName: strin
   );
 }
 
+/** What the preflight runs with: where its progress goes, and a test's Pulumi CLI. */
+export interface PreflightOptions {
+  onProgress: ProgressReporter;
+  pulumiCommand?: PulumiCommand;
+}
+
 /** The stack and what its state holds, or undefined when there is none yet. */
-async function openExistingStack(target: PulumiTarget, inputs: SetupInputs, context: CommandContext): Promise<ExistingStack | undefined> {
+async function openExistingStack(target: PulumiTarget, inputs: SetupInputs, options: PreflightOptions): Promise<ExistingStack | undefined> {
   const [{ openStack }, { readStackOutputs }, { readStackState }] = await Promise.all([
     import("../pulumi/openStack.js"),
     import("../pulumi/stackReads.js"),
@@ -127,7 +134,7 @@ async function openExistingStack(target: PulumiTarget, inputs: SetupInputs, cont
   let opened: OpenStack;
   try {
     // Reading never generates a passphrase, so there is no progress to report.
-    opened = await openStack(target, inputs, { create: false, onProgress: context.render.progress, pulumiCommand: context.pulumiCommand });
+    opened = await openStack(target, inputs, { create: false, ...options });
   } catch (error) {
     if (error instanceof MissingStackError) return undefined;
     throw error;
@@ -150,20 +157,20 @@ export function pointingToDoctor(error: unknown): unknown {
 }
 
 /** `adoptedBucket`: the hand-made bucket `adopt` takes over, which must exist instead of being free. */
-export async function runPreflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, context: CommandContext, adoptedBucket?: string): Promise<Preflight> {
+export async function runPreflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, options: PreflightOptions, adoptedBucket?: string): Promise<Preflight> {
   try {
-    return await preflight(target, aws, inputs, accountId, context, adoptedBucket);
+    return await preflight(target, aws, inputs, accountId, options, adoptedBucket);
   } catch (error) {
     throw pointingToDoctor(error);
   }
 }
 
-async function preflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, context: CommandContext, adoptedBucket?: string): Promise<Preflight> {
-  const { render } = context;
-  render.progress({ kind: "step", message: "Checking the stack's state" });
-  const existing = await openExistingStack(target, inputs, context);
+async function preflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInputs, accountId: string, options: PreflightOptions, adoptedBucket?: string): Promise<Preflight> {
+  const { onProgress } = options;
+  onProgress({ kind: "step", message: "Checking the stack's state" });
+  const existing = await openExistingStack(target, inputs, options);
   const bucketName = inputs.bucketName ?? existing?.bucketName ?? defaultBucketName(accountId, inputs.region, inputs.projectId);
-  render.progress({ kind: "step", message: "Checking that the bucket, role, user, group and policy names are free or this stack's" });
+  onProgress({ kind: "step", message: "Checking that the bucket, role, user, group and policy names are free or this stack's" });
   const name = stackName(inputs.region, inputs.projectId);
   if (adoptedBucket !== undefined && existing?.bucketName !== undefined && existing.bucketName !== adoptedBucket) {
     throw new UsageError(
@@ -172,6 +179,5 @@ async function preflight(target: PulumiTarget, aws: AwsTarget, inputs: SetupInpu
     );
   }
   await checkNames(aws, inputs, bucketName, accountId, existing, adoptedBucket);
-  render.stop();
   return { stackName: name, existing, bucketName };
 }
