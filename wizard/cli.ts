@@ -10,6 +10,7 @@ import type { CliIo, CliOverrides, CommandContext } from "./commands/context.js"
 import { FLAGS, type FlagKey } from "./commands/flagRegistry.js";
 import { refuseFlagsTakenAsValues } from "./commands/flagValues.js";
 import { EXIT, exitCodeFor, UsageError } from "./errors.js";
+import { wrapWords } from "./layout/wrap.js";
 import type { Renderer } from "./render.js";
 
 /** The options as parsed, by registry key: commander's own names differ (`--no-input` arrives as `input: false`). */
@@ -130,12 +131,32 @@ async function loadCommand(name: CommandName): Promise<(options: ParsedOptions, 
 
 const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
 
+// Help is laid out for 80 columns, or a narrower terminal's width: commander wraps its own part to it,
+// and the examples and the footer are wrapped to the same, so no line is broken inside a word.
+const HELP_WIDTH = 80;
+
+function helpWidth(stdout: CliIo["stdout"]): number {
+  return stdout.isTTY && stdout.columns ? Math.min(stdout.columns, HELP_WIDTH) : HELP_WIDTH;
+}
+
+const HELP_FOOTER = [
+  "Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, NO_COLOR, PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE(_FILE), CENSUS_PINPOINT_HOME (default ~/.census-pinpoint).",
+  "Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 AWS credentials/permissions, 4 Pulumi, 5 verification failed or findings, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP.",
+];
+
+/** An example command line, continued with backslashes where it is wider than the help: it still pastes as one command. */
+function shellExample(line: string, width: number): string {
+  return wrapWords(line, width - 2, "      ", "  $ ").join(" \\\n");
+}
+
 function buildProgram(io: CliIo, onRun: (name: CommandName, options: ParsedOptions) => Promise<void>): Command {
+  const width = helpWidth(io.stdout);
   const program = new Command("census-pinpoint")
     .description("Set up everything Census needs to sync segments into Amazon Pinpoint, in one command.")
     .version(packageVersion(), "-v, --version")
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: () => {}, outputError: () => {} })
+    .configureHelp({ helpWidth: width })
     .showSuggestionAfterError(true);
   for (const name of COMMAND_NAMES) {
     const spec = COMMANDS[name];
@@ -146,7 +167,7 @@ function buildProgram(io: CliIo, onRun: (name: CommandName, options: ParsedOptio
       command.addOption(option);
       return [key, option] as const;
     });
-    command.addHelpText("after", `\nExamples:\n${spec.examples.map((line) => `  $ ${line}`).join("\n")}\n`);
+    command.addHelpText("after", `\nExamples:\n${spec.examples.map((line) => shellExample(line, width)).join("\n")}\n`);
     command.allowExcessArguments(false).action((parsed: Record<string, string | boolean | undefined>) => {
       // A negated flag (--no-input) is given when commander's value is false.
       const byKey: ParsedOptions = Object.fromEntries(
@@ -157,9 +178,7 @@ function buildProgram(io: CliIo, onRun: (name: CommandName, options: ParsedOptio
   }
   program.addHelpText(
     "after",
-    "\nEnvironment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, NO_COLOR, PULUMI_BACKEND_URL,\n" +
-      "PULUMI_CONFIG_PASSPHRASE(_FILE), CENSUS_PINPOINT_HOME (default ~/.census-pinpoint).\n" +
-      "Exit codes: 0 ok, 1 unexpected, 2 bad input, 3 AWS credentials/permissions, 4 Pulumi, 5 verification failed or findings, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP.\n",
+    ["", ...HELP_FOOTER.flatMap((paragraph) => wrapWords(paragraph, width)), ""].join("\n"),
   );
   return program;
 }

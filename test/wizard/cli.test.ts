@@ -26,7 +26,8 @@ test("--help lists every command, the environment and the exit codes", async () 
   expect(result.code).toBe(EXIT.ok);
   for (const command of COMMANDS) expect(result.stdout).toContain(command);
   expect(result.stdout).toContain("CENSUS_PINPOINT_HOME");
-  expect(result.stdout).toContain("130/143/129 stopped by SIGINT/SIGTERM/SIGHUP");
+  // The footer is wrapped to the help's width: read as one text.
+  expect(result.stdout.replace(/\s+/g, " ")).toContain("130/143/129 stopped by SIGINT/SIGTERM/SIGHUP");
 });
 
 test.each(COMMANDS)("%s --help shows its flags and at least one example", async (command) => {
@@ -42,10 +43,18 @@ test.each(["setup", "plan"])("%s --help shows the defaults setup applies: the ex
   const [, min, max, days] = help.match(/--expiration-days <days> days after which staged files expire, (\d+)-(\d+) \(default: (\d+)\)/) ?? [];
   expect([min, max, days].map(Number)).toEqual([MIN_EXPIRATION_DAYS, MAX_EXPIRATION_DAYS, DEFAULT_EXPIRATION_DAYS]);
   const projectId = "0123456789abcdef0123456789abcdef";
-  const fill = (pattern: string | undefined) => pattern?.replace("<id8>", projectId.slice(0, 8)).replace("<account>", "123456789012").replace("<region>", "eu-west-1");
+  const fill = (pattern: string | undefined) => pattern?.replace("<id8>", projectId.slice(0, 8)).replace("<acct>", "123456789012").replace("<region>", "eu-west-1");
   expect(fill(shown("--bucket-name"))).toBe(defaultBucketName("123456789012", "eu-west-1", projectId));
   expect(fill(shown("--importer-role-name"))).toBe(defaultImporterRoleName(projectId));
   expect(fill(shown("--census-user-name"))).toBe(defaultCensusUserName(projectId));
+});
+
+test.each(["", ...COMMANDS])("%s --help fits 80 columns: no line wider, examples continued with a backslash", async (command) => {
+  const help = (await run(command === "" ? ["--help"] : [command, "--help"])).stdout;
+  expect(help.split("\n").filter((line) => line.length > 80)).toEqual([]);
+  // Joined at their backslashes, the examples are whole command lines again, as a shell reads them.
+  const examples = (help.split("\nExamples:\n")[1] ?? "").replace(/ \\\n {6}/g, " ").split("\n").filter(Boolean);
+  for (const example of examples) expect(example).toMatch(/^ {2}\$ census-pinpoint( \S+)*$/);
 });
 
 test.each(COMMANDS)("%s --help: every flag its examples use is one of its flags", async (command) => {

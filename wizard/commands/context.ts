@@ -5,7 +5,7 @@ import type { Renderer } from "../render.js";
 
 /** The process's side of the CLI, handed over by the entry point (bin.ts): nothing else touches `process`'s streams, exit or env. */
 export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;

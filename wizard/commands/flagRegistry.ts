@@ -7,8 +7,10 @@ import type { PinpointRegion } from "../../infra/regions.js";
 import { DEFAULT_EXPIRATION_DAYS, MAX_EXPIRATION_DAYS, MIN_EXPIRATION_DAYS } from "../../infra/validation.js";
 
 // The default names as patterns: the functions that make them, given the placeholders the help shows.
+// "<acct>", not "<account>": the bucket's pattern then fits the help's description column at 80
+// columns, which commander can only break at spaces.
 const ID8 = "<id8>";
-const DEFAULT_BUCKET = defaultBucketName("<account>", "<region>" as PinpointRegion, ID8);
+const DEFAULT_BUCKET = defaultBucketName("<acct>", "<region>" as PinpointRegion, ID8);
 const DEFAULT_ROLE = defaultImporterRoleName(ID8);
 const DEFAULT_USER = defaultCensusUserName(ID8);
 
