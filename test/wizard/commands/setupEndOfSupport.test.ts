@@ -201,10 +201,13 @@ describe("in a terminal", () => {
   test("a project picked from the list that Pinpoint then refuses gets the question too", async () => {
     pinpoint.answers.set(TEST_PROJECT_ID, { kind: "found", name: "Marketing" });
     const fake = new FakePulumi();
-    // Listed a moment ago, refused now: what a project looks like on the day support ends.
-    const refuseAfterListing = new Promise<void>((resolve) => {
+    // Listed a moment ago, refused now: what a project looks like on the day support ends. The switch
+    // waits for the list to be on screen: made when the listing request merely arrived, it could land
+    // before the stub answers it, and the project would not be listed at all.
+    let questions: () => string[] = () => [];
+    const refuseOnceListed = new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (pinpoint.requests.includes("/v1/apps")) {
+        if (questions().includes("chooseProject")) {
           clearInterval(poll);
           pinpoint.answers.set(TEST_PROJECT_ID, { kind: "end-of-support" });
           resolve();
@@ -214,8 +217,9 @@ describe("in a terminal", () => {
     const result = run(["setup", "--skip-verify"], {
       fake,
       terminal: true,
-      script: { chooseRegion: [REGION], chooseProject: [refuseAfterListing.then(() => TEST_PROJECT_ID)], wantsToCustomize: [false], acceptUnconfirmedProject: [false] },
+      script: { chooseRegion: [REGION], chooseProject: [refuseOnceListed.then(() => TEST_PROJECT_ID)], wantsToCustomize: [false], acceptUnconfirmedProject: [false] },
     });
+    questions = result.questions;
 
     expect(await result.code).toBe(EXIT.verification);
     expect(result.questions()).toEqual(["chooseRegion", "chooseProject", "wantsToCustomize", "acceptUnconfirmedProject"]);
