@@ -1,7 +1,7 @@
 /** A user's access keys as IAM records them, and when each was last used: what a key rotation checks before deleting one. */
 import { GetAccessKeyLastUsedCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
+import { iamFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 
 export interface AccessKeyRecord {
@@ -22,7 +22,7 @@ async function withIam<T>(target: AwsTarget, operation: string, send: (iam: IAMC
   try {
     return await send(iam);
   } catch (error) {
-    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+    throw iamFailureToCliError(error, target, operation);
   } finally {
     iam.destroy();
   }

@@ -257,6 +257,11 @@ export function awsFailureToCliError(error: unknown, context: AwsCallContext): C
   return remembered(typedError(failure, context), failure);
 }
 
+/** An IAM call's failure, whose permission is always the operation's own (`iam:<operation>`). */
+export function iamFailureToCliError(error: unknown, target: AwsTarget, operation: string): CliError {
+  return awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+}
+
 function typedError(failure: AwsFailure, context: AwsCallContext): CliError {
   const { target, service, operation } = context;
   switch (failure.kind) {

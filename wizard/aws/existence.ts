@@ -4,7 +4,7 @@
  */
 import { GetGroupCommand, GetPolicyCommand, GetRoleCommand, GetUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
+import { iamFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
 import { awsClientConfig } from "./clients.js";
 import { NAMED_TYPES, type NamedType } from "./namedTypes.js";
@@ -23,7 +23,7 @@ async function iamLookup<T>(target: AwsTarget, operation: string, command: objec
     return (await iam.send(command as never)) as T;
   } catch (error) {
     if (isNoSuchEntity(error)) return undefined;
-    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+    throw iamFailureToCliError(error, target, operation);
   } finally {
     iam.destroy();
   }

@@ -6,7 +6,7 @@
 import { GetLoginProfileCommand, GetRoleCommand, GetUserCommand, IAMClient, paginateListMFADevices } from "@aws-sdk/client-iam";
 import { AwsRequestError } from "../errors.js";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
+import { iamFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
 import { parseIamDocument } from "./principalPolicies.js";
 
@@ -25,7 +25,7 @@ export interface UserRecord {
 async function withIam<T>(target: AwsTarget, use: (iam: IAMClient, fail: (operation: string, error: unknown) => never) => Promise<T>): Promise<T> {
   const iam = new IAMClient(awsClientConfig(target, "IAM"));
   const fail = (operation: string, error: unknown): never => {
-    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+    throw iamFailureToCliError(error, target, operation);
   };
   try {
     return await use(iam, fail);

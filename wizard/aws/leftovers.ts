@@ -25,7 +25,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { AwsCredentialsError, CliError } from "../errors.js";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
+import { iamFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { bucketAvailability } from "./bucket.js";
 import { awsClientConfig } from "./clients.js";
 
@@ -96,7 +96,7 @@ function iamChecks(target: AwsTarget, cli: (...args: string[]) => string) {
     try {
       return await send();
     } catch (error) {
-      throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+      throw iamFailureToCliError(error, target, operation);
     }
   };
   /** False when IAM has no such entity. */

@@ -20,8 +20,9 @@ import {
 } from "@aws-sdk/client-iam";
 import type { AwsTarget } from "./target.js";
 import type { KeyLastUse } from "./accessKeys.js";
-import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
+import { iamFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
+import { allItems } from "./pages.js";
 
 export interface LegacyKey {
   accessKeyId: string;
@@ -62,16 +63,10 @@ async function withIam<T>(target: AwsTarget, run: (iam: IAMClient, step: (operat
   try {
     return await run(iam, (next) => (operation = next));
   } catch (error) {
-    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+    throw iamFailureToCliError(error, target, operation);
   } finally {
     iam.destroy();
   }
-}
-
-async function everyItem<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
-  const all: Item[] = [];
-  for await (const page of pages) all.push(...(items(page) ?? []));
-  return all;
 }
 
 function tagMap(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined): Record<string, string> {
@@ -100,7 +95,7 @@ export function readLegacyKey(target: AwsTarget, accessKeyId: string): Promise<L
     // The last-use record can outlive the key.
     if (!key) return undefined;
     step("ListUserTags");
-    const tags = await everyItem(paginateListUserTags({ client: iam }, { UserName: userName }), (page) => page.Tags);
+    const tags = await allItems(paginateListUserTags({ client: iam }, { UserName: userName }), (page) => page.Tags);
     return {
       accessKeyId,
       userName,
@@ -128,11 +123,11 @@ export function readLegacyRole(target: AwsTarget, roleName: string): Promise<Leg
     if (!role) return undefined;
     const paging = { client: iam };
     step("ListAttachedRolePolicies");
-    const attached = await everyItem(paginateListAttachedRolePolicies(paging, { RoleName: roleName }), (page) => page.AttachedPolicies);
+    const attached = await allItems(paginateListAttachedRolePolicies(paging, { RoleName: roleName }), (page) => page.AttachedPolicies);
     step("ListRolePolicies");
-    const inline = await everyItem(paginateListRolePolicies(paging, { RoleName: roleName }), (page) => page.PolicyNames);
+    const inline = await allItems(paginateListRolePolicies(paging, { RoleName: roleName }), (page) => page.PolicyNames);
     step("ListInstanceProfilesForRole");
-    const profiles = await everyItem(paginateListInstanceProfilesForRole(paging, { RoleName: roleName }), (page) => page.InstanceProfiles);
+    const profiles = await allItems(paginateListInstanceProfilesForRole(paging, { RoleName: roleName }), (page) => page.InstanceProfiles);
     const document = role.AssumeRolePolicyDocument;
     return {
       name: roleName,

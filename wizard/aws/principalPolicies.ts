@@ -19,8 +19,9 @@ import {
   paginateListUserPolicies,
 } from "@aws-sdk/client-iam";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError } from "./awsErrors.js";
+import { iamFailureToCliError } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
+import { allItems } from "./pages.js";
 
 export type Principal = { kind: "role"; name: string } | { kind: "user"; name: string };
 
@@ -61,16 +62,12 @@ async function call<T>(reader: Reader, operation: string, send: () => Promise<T>
   try {
     return await send();
   } catch (error) {
-    throw awsFailureToCliError(error, { target: reader.target, service: "IAM", operation, permission: `iam:${operation}` });
+    throw iamFailureToCliError(error, reader.target, operation);
   }
 }
 
 async function everyItem<Page, Item>(reader: Reader, operation: string, pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
-  return call(reader, operation, async () => {
-    const all: Item[] = [];
-    for await (const page of pages) all.push(...(items(page) ?? []));
-    return all;
-  });
+  return call(reader, operation, () => allItems(pages, items));
 }
 
 async function inlinePolicies(reader: Reader, holder: PolicyHolder): Promise<PrincipalPolicy[]> {

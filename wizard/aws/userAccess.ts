@@ -13,8 +13,9 @@ import {
   paginateListUserPolicies,
 } from "@aws-sdk/client-iam";
 import type { AwsTarget } from "./target.js";
-import { awsFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
+import { iamFailureToCliError, isNoSuchEntity } from "./awsErrors.js";
 import { awsClientConfig } from "./clients.js";
+import { allItems } from "./pages.js";
 
 /** What the stack's state records for the Census user: its groups and the managed policies attached to each. */
 export interface RecordedAccess {
@@ -34,13 +35,11 @@ export type ExtraAccess =
  * the stack's that is gone).
  */
 async function everyItem<Page, Item>(target: AwsTarget, operation: string, pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
-  const all: Item[] = [];
   try {
-    for await (const page of pages) all.push(...(items(page) ?? []));
-    return all;
+    return await allItems(pages, items);
   } catch (error) {
     if (isNoSuchEntity(error)) return [];
-    throw awsFailureToCliError(error, { target, service: "IAM", operation, permission: `iam:${operation}` });
+    throw iamFailureToCliError(error, target, operation);
   }
 }
 
